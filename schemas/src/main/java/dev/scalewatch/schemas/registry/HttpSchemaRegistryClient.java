@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 /**
  * A client of the Confluent Schema Registry REST API over {@link HttpClient}.
@@ -172,7 +171,7 @@ final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   private static Schema parse(String text, String what) {
     try {
       return new Schema.Parser().parse(text);
-    } catch (SchemaParseException e) {
+    } catch (RuntimeException e) {
       throw new SchemaRegistryException(200, ErrorCodes.INVALID_SCHEMA,
           "registry returned a schema for " + what + " that is not valid Avro: " + e.getMessage(), e);
     }
