@@ -1,0 +1,175 @@
+package dev.scalewatch.laws.fit;
+
+import dev.scalewatch.laws.Series;
+import dev.scalewatch.laws.form.Bnsl;
+import dev.scalewatch.laws.form.Form;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fits a {@link Form} to a {@link Series} by least squares in log space.
+ *
+ * <p>The wide search draws many cheap starts over ranges derived from the data's x and y span
+ * (see {@code Starts}; for two or more breaks half of them keep the floor and breaks of the best
+ * fit with one break fewer and draw only the new break), refines the best few with Levenberg-Marquardt, drops results whose breaks
+ * vanished and keeps the lowest loss. {@link #refit} warm-starts from a previous fit for streaming
+ * use and falls back to the wide search when the warm start no longer explains the new points.
+ *
+ * <p>Failures: {@link IllegalArgumentException} for too few points or a series that does not suit
+ * the form. Results are deterministic for given options. Immutable and thread-safe.
+ */
+public final class Fitter {
+
+  /** Iterations of the first, short refinement of each kept start; the best is then polished. */
+  private static final int SHORT_ITERATIONS = 40;
+
+  /**
+   * Iterations allowed to a warm start: a law that still explains the new points converges in a
+   * few; needing more means the landscape moved, and the wide search is the better use of time.
+   */
+  private static final int WARM_ITERATIONS = 15;
+
+  private final FitOptions options;
+
+  /** A fitter with the given options. */
+  public Fitter(FitOptions options) {
+    this.options = options;
+  }
+
+  /** A fitter with {@link FitOptions#defaults()}. */
+  public Fitter() {
+    this(FitOptions.defaults());
+  }
+
+  /** The options in use. */
+  public FitOptions options() {
+    return options;
+  }
+
+  /**
+   * Fits {@code form} to {@code series} with the wide multi-start search.
+   *
+   * @throws IllegalArgumentException if the series has fewer than {@code k + 1} points for a form
+   *     with {@code k} parameters, or lacks the second input a two-input form needs
+   */
+  public Fit fit(Form form, Series series) {
+    Fit anchor = null;
+    if (form instanceof Bnsl b && b.breaks() >= 2) {
+      anchor = fit(new Bnsl(b.breaks() - 1, b.floor()), series);
+    }
+    return fit(form, series, anchor, List.of());
+  }
+
+  /**
+   * The wide search with extra starting points (internal vectors) to refine, and optionally the
+   * fit with one break fewer as an anchor for half of the cheap starts.
+   */
+  Fit fit(Form form, Series series, Fit anchor, List<double[]> extraStarts) {
+    long t0 = System.nanoTime();
+    requireEnoughPoints(form, series.size());
+    Problem p = Problem.of(form, series);
+    Starts starts = new Starts(p, options.seed(), options.refinements());
+    List<double[]> candidates = new ArrayList<>(extraStarts);
+    candidates.addAll(
+        starts.search(drawsFor(form), anchor == null ? null : anchor.internalParameters()));
+    Refiner.Result best = null;
+    boolean bestDegenerate = true;
+    int shortRun = Math.min(options.maxIterations(), SHORT_ITERATIONS);
+    for (double[] c : candidates) {
+      Refiner.Result r = new Refiner(p).refine(c, shortRun);
+      boolean degenerate = vanishedBreak(form, r.theta());
+      if (best == null
+          || (bestDegenerate && !degenerate)
+          || (degenerate == bestDegenerate && r.cost() < best.cost())) {
+        best = r;
+        bestDegenerate = degenerate;
+      }
+    }
+    if (best != null && shortRun < options.maxIterations()) {
+      Refiner.Result polished = new Refiner(p).refine(best.theta(), options.maxIterations());
+      if (polished.cost() <= best.cost() && (bestDegenerate || !vanishedBreak(form, polished.theta()))) {
+        best = polished;
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException(
+          "no usable start for form " + form.name() + " on " + series
+              + " (y range " + Math.exp(p.lyMin) + ".." + Math.exp(p.lyMax) + ")");
+    }
+    return Fit.create(
+        p, canonical(form, best.theta()), options.level(), Origin.WIDE_SEARCH,
+        starts.evaluated() + extraStarts.size(), System.nanoTime() - t0);
+  }
+
+  /**
+   * Refits after new points arrived, starting from {@code previous} with at most 15
+   * Levenberg-Marquardt iterations. The warm result is kept while
+   * its RMSLE is at most {@code warmTolerance} times the previous RMSLE (plus 1e-4); otherwise the
+   * wide search runs, seeded with the warm result as one extra start.
+   *
+   * @throws IllegalArgumentException as {@link #fit(Form, Series)}
+   */
+  public Fit refit(Fit previous, Series series) {
+    long t0 = System.nanoTime();
+    Form form = previous.form();
+    requireEnoughPoints(form, series.size());
+    Problem p = Problem.of(form, series);
+    Refiner.Result warm = new Refiner(p).refine(
+        previous.internalParameters(), Math.min(options.maxIterations(), WARM_ITERATIONS));
+    double warmRmsle = Math.sqrt(warm.cost() / series.size());
+    if (warmRmsle <= options.warmTolerance() * previous.rmsle() + 1e-4
+        && !vanishedBreak(form, warm.theta())) {
+      return Fit.create(
+          p, canonical(form, warm.theta()), options.level(), Origin.WARM_START, 0, System.nanoTime() - t0);
+    }
+    Fit wide = fit(form, series, null, List.of(warm.theta()));
+    return Fit.create(
+        p, wide.internalParameters(), options.level(), Origin.WARM_START_FALLBACK,
+        wide.startsEvaluated(), System.nanoTime() - t0);
+  }
+
+  /**
+   * Orders breaks by location: the BNSL product is symmetric in its breaks, so without a canonical
+   * order "break 1" could name any of them.
+   */
+  static double[] canonical(Form form, double[] theta) {
+    if (!(form instanceof Bnsl b) || b.breaks() < 2) {
+      return theta;
+    }
+    double[] out = theta.clone();
+    Integer[] order = new Integer[b.breaks()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i + 1;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> theta[b.indexBreak(i) + 1]));
+    for (int i = 0; i < order.length; i++) {
+      System.arraycopy(theta, b.indexBreak(order[i]), out, b.indexBreak(i + 1), 3);
+    }
+    return out;
+  }
+
+  private int drawsFor(Form form) {
+    int unit = form instanceof Bnsl b ? b.breaks() + 1 : 2;
+    return options.starts() * unit * unit;
+  }
+
+  static void requireEnoughPoints(Form form, int n) {
+    int k = form.parameterCount();
+    if (n < k + 1) {
+      throw new IllegalArgumentException(
+          "fit of form " + form.name() + " needs at least " + (k + 1) + " points (" + k
+              + " parameters + 1): got " + n + " (add points or use a form with fewer breaks)");
+    }
+  }
+
+  static boolean vanishedBreak(Form form, double[] theta) {
+    if (form instanceof Bnsl b) {
+      for (int i = 1; i <= b.breaks(); i++) {
+        if (Math.abs(theta[b.indexBreak(i)]) < Starts.MIN_SLOPE_CHANGE) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.scalewatch.laws.fit;
+
+import dev.scalewatch.laws.Series;
+import dev.scalewatch.laws.form.Bnsl;
+import dev.scalewatch.laws.form.Chinchilla;
+import dev.scalewatch.laws.form.Form;
+
+/**
+ * One least-squares problem in log space: {@code sum_i w_i (ln yhat_i - ln y_i)^2}, with weights
+ * normalized to mean 1 and box limits on the internal parameters that keep evaluation finite.
+ * Not thread-safe (reuses a gradient buffer); create one per fit.
+ */
+final class Problem {
+
+  final Form form;
+  final double[] t1;
+  final double[] t2;
+  final double[] ly;
+  final double[] sw;
+  final double[] lower;
+  final double[] upper;
+  final double tMin;
+  final double tMax;
+  final double lyMin;
+  final double lyMax;
+  private final double[] grad;
+
+  private Problem(Form form, double[] t1, double[] t2, double[] ly, double[] sw) {
+    this.form = form;
+    this.t1 = t1;
+    this.t2 = t2;
+    this.ly = ly;
+    this.sw = sw;
+    this.grad = new double[form.parameterCount()];
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    double ylo = Double.POSITIVE_INFINITY;
+    double yhi = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < t1.length; i++) {
+      lo = Math.min(lo, t1[i]);
+      hi = Math.max(hi, t1[i]);
+      ylo = Math.min(ylo, ly[i]);
+      yhi = Math.max(yhi, ly[i]);
+    }
+    this.tMin = lo;
+    this.tMax = hi;
+    this.lyMin = ylo;
+    this.lyMax = yhi;
+    this.lower = new double[form.parameterCount()];
+    this.upper = new double[form.parameterCount()];
+    setLimits();
+  }
+
+  static Problem of(Form form, Series s) {
+    if (form.inputs() == 2 && !s.hasSecondInput()) {
+      throw new IllegalArgumentException(
+          "form " + form.name() + " needs two inputs (x, x2): the series has only x");
+    }
+    int n = s.size();
+    double[] t1 = new double[n];
+    double[] t2 = new double[n];
+    double[] ly = new double[n];
+    double[] w = new double[n];
+    double wsum = 0;
+    for (int i = 0; i < n; i++) {
+      t1[i] = Math.log(s.x(i));
+      t2[i] = s.hasSecondInput() ? Math.log(s.x2(i)) : 0.0;
+      ly[i] = Math.log(s.y(i));
+      double rel = s.hasStderr() ? s.stderr(i) / s.y(i) : 1.0;
+      w[i] = rel > 0 ? 1.0 / (rel * rel) : Double.NaN;
+      wsum += Double.isNaN(w[i]) ? 0 : w[i];
+    }
+    double[] sw = new double[n];
+    double mean = wsum / n;
+    double maxW = 0;
+    for (double v : w) {
+      maxW = Double.isNaN(v) ? maxW : Math.max(maxW, v);
+    }
+    for (int i = 0; i < n; i++) {
+      // A zero stderr means "exact": give it the largest finite weight rather than infinity.
+      double wi = Double.isNaN(w[i]) ? (maxW > 0 ? maxW : 1.0) : w[i];
+      sw[i] = mean > 0 ? Math.sqrt(wi / mean) : 1.0;
+    }
+    return new Problem(form, t1, t2, ly, sw);
+  }
+
+  int size() {
+    return t1.length;
+  }
+
+  double span() {
+    return Math.max(tMax - tMin, 1e-9);
+  }
+
+  private void setLimits() {
+    double span = span();
+    if (form instanceof Bnsl b) {
+      int o = b.floor() ? 1 : 0;
+      if (b.floor()) {
+        lower[0] = lyMin - 40;
+        upper[0] = lyMax + 2;
+      }
+      lower[o] = -300;
+      upper[o] = 300;
+      lower[o + 1] = -30;
+      upper[o + 1] = 30;
+      for (int i = 1; i <= b.breaks(); i++) {
+        int k = b.indexBreak(i);
+        lower[k] = -30;
+        upper[k] = 30;
+        lower[k + 1] = tMin - span - 1;
+        upper[k + 1] = tMax + 2 * span + 1;
+        lower[k + 2] = Math.log(1e-3);
+        upper[k + 2] = Math.log(Math.max(5.0, 2 * span));
+      }
+    } else if (form instanceof Chinchilla) {
+      lower[0] = lyMin - 40;
+      upper[0] = lyMax + 2;
+      lower[1] = -100;
+      upper[1] = 200;
+      lower[2] = 1e-4;
+      upper[2] = 5;
+      lower[3] = -100;
+      upper[3] = 200;
+      lower[4] = 1e-4;
+      upper[4] = 5;
+    }
+  }
+
+  /** Clamps in place to the box limits; returns the argument. */
+  double[] clamp(double[] theta) {
+    for (int i = 0; i < theta.length; i++) {
+      if (Double.isNaN(theta[i])) {
+        theta[i] = 0.5 * (lower[i] + upper[i]);
+      }
+      theta[i] = Math.min(upper[i], Math.max(lower[i], theta[i]));
+    }
+    return theta;
+  }
+
+  /** Weighted residuals {@code sw (ln yhat - ln y)} and, if {@code jac != null}, their Jacobian. */
+  void residuals(double[] theta, double[] r, double[][] jac) {
+    for (int i = 0; i < t1.length; i++) {
+      double m = form.logValue(theta, t1[i], t2[i], jac == null ? null : grad);
+      r[i] = sw[i] * (m - ly[i]);
+      if (jac != null) {
+        double[] row = jac[i];
+        for (int k = 0; k < grad.length; k++) {
+          row[k] = sw[i] * grad[k];
+        }
+      }
+    }
+  }
+
+  /** Weighted sum of squared log residuals; +infinity if not finite. */
+  double cost(double[] theta) {
+    double c = 0;
+    for (int i = 0; i < t1.length; i++) {
+      double d = sw[i] * (form.logValue(theta, t1[i], t2[i], null) - ly[i]);
+      c += d * d;
+    }
+    return Double.isFinite(c) ? c : Double.POSITIVE_INFINITY;
+  }
+}
