@@ -1,0 +1,90 @@
+package dev.scalewatch.app.cli;
+
+import dev.scalewatch.app.config.StackConfig;
+import dev.scalewatch.app.embedded.EmbeddedStack;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code scalewatch up}: runs the whole embedded stack until Ctrl-C. */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts the embedded stack in this process: a KRaft Kafka broker, the schema registry, "
+          + "one Flink MiniCluster and the HTTP server (GET /health), creates the topics, and "
+          + "runs until Ctrl-C.",
+      "State lives under --data-dir; a second 'up' on the same directory resumes with topics, "
+          + "records and schema ids intact."
+    })
+public final class UpCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data-dir", defaultValue = "scalewatch-data",
+      description = "Directory for all state (default: ${DEFAULT-VALUE}).")
+  Path dataDirectory;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to bind and advertise (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--kafka-port", defaultValue = "9092",
+      description = "Kafka client port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+  int kafkaPort;
+
+  @Option(names = "--controller-port", defaultValue = "9093",
+      description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
+  int controllerPort;
+
+  @Option(names = "--registry-port", defaultValue = "8081",
+      description = "Schema registry port (default: ${DEFAULT-VALUE}).")
+  int registryPort;
+
+  @Option(names = "--http-port", defaultValue = "8080",
+      description = "HTTP port for /health (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--flink-port", defaultValue = "8082",
+      description = "Flink REST port (default: ${DEFAULT-VALUE}).")
+  int flinkPort;
+
+  @Option(names = "--partitions", defaultValue = "4",
+      description = "Partitions of each topic created on first start (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  /** The stack configuration these options describe; throws if a value is out of range. */
+  public StackConfig options() {
+    return new StackConfig(
+        dataDirectory, host, kafkaPort, controllerPort, registryPort, httpPort, flinkPort, partitions);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    StackConfig config = options();
+    PrintWriter out = spec.commandLine().getOut();
+    long started = System.nanoTime();
+    EmbeddedStack stack = EmbeddedStack.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      out.println("scalewatch: shutting down");
+      out.flush();
+      stack.close();
+      stopped.countDown();
+    }, "scalewatch-shutdown"));
+    out.printf("kafka     %s%n", stack.bootstrapServers());
+    out.printf("registry  %s%n", stack.registryUrl());
+    out.printf("flink     %s%n", stack.flinkRestAddress());
+    out.printf("http      %s/health%n", stack.httpUrl());
+    out.printf("data      %s%n", config.dataDirectory().toAbsolutePath().normalize());
+    out.printf(java.util.Locale.ROOT, "scalewatch: up in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.scalewatch.app.config;
+
+import java.nio.file.Path;
+
+/**
+ * Addresses and storage of the embedded stack, fixed before it starts.
+ *
+ * <p>A port of 0 asks for a free port (the tests use it). Validated at construction: a bad value
+ * fails here, with the setting's name, rather than deep inside a component.
+ *
+ * @param dataDirectory where the broker log, Flink state and everything else persistent lives
+ * @param host the address every component binds to and advertises
+ * @param kafkaPort the broker's client listener
+ * @param controllerPort the KRaft controller listener
+ * @param registryPort the schema registry's REST API
+ * @param httpPort the HTTP server (health, and later gateway and dashboard)
+ * @param flinkPort Flink's REST endpoint
+ * @param partitions partitions of each ScaleWatch topic created on first start
+ */
+public record StackConfig(
+    Path dataDirectory,
+    String host,
+    int kafkaPort,
+    int controllerPort,
+    int registryPort,
+    int httpPort,
+    int flinkPort,
+    int partitions) {
+
+  public StackConfig {
+    if (dataDirectory == null) {
+      throw new IllegalArgumentException("data-dir must be set");
+    }
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must be set, e.g. 127.0.0.1");
+    }
+    requirePort("kafka-port", kafkaPort);
+    requirePort("controller-port", controllerPort);
+    requirePort("registry-port", registryPort);
+    requirePort("http-port", httpPort);
+    requirePort("flink-port", flinkPort);
+    if (partitions < 1 || partitions > 1024) {
+      throw new IllegalArgumentException(
+          "partitions must be between 1 and 1024: " + partitions + " (4 suits one machine)");
+    }
+  }
+
+  /** Defaults for tests: free ports on loopback, state under the given directory. */
+  public static StackConfig ephemeral(Path dataDirectory) {
+    return new StackConfig(dataDirectory, "127.0.0.1", 0, 0, 0, 0, 0, 2);
+  }
+
+  private static void requirePort(String name, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(
+          name + " must be between 0 and 65535: " + port + " (0 picks a free port)");
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.scalewatch.app.embedded;
+
+import dev.scalewatch.app.config.StackConfig;
+import dev.scalewatch.app.http.Health;
+import dev.scalewatch.app.http.HttpServer;
+import dev.scalewatch.registry.EmbeddedSchemaRegistry;
+import dev.scalewatch.registry.RegistryConfig;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole ScaleWatch stack in one process: KRaft broker, schema registry, one Flink MiniCluster
+ * and the HTTP server, with every piece of state under {@link StackConfig#dataDirectory()}.
+ *
+ * <p>Start order follows dependencies (broker, topics, registry, Flink, HTTP); {@link #close()}
+ * stops them in reverse. If a component fails to start, the ones already started are stopped and
+ * the cause is thrown. Not thread-safe: start and close from one thread (close is idempotent).
+ */
+public final class EmbeddedStack implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private EmbeddedKafkaBroker broker;
+  private EmbeddedSchemaRegistry registry;
+  private EmbeddedFlink flink;
+  private HttpServer http;
+  private String host;
+
+  private EmbeddedStack() {}
+
+  /** Starts every component; throws (after stopping what started) if one fails. */
+  public static EmbeddedStack start(StackConfig config) throws Exception {
+    EmbeddedStack stack = new EmbeddedStack();
+    try {
+      stack.startComponents(config);
+      return stack;
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startComponents(StackConfig config) throws Exception {
+    host = config.host();
+    var data = config.dataDirectory();
+    broker = track(EmbeddedKafkaBroker.start(
+        data.resolve("kafka"), config.host(), config.kafkaPort(), config.controllerPort()));
+    var created = TopicSetup.ensureTopics(broker.admin(), config.partitions());
+    if (!created.isEmpty()) {
+      log.info("Created topics {}", created);
+    }
+    registry = track(EmbeddedSchemaRegistry.start(
+        RegistryConfig.of(broker.bootstrapServers(), config.host(), config.registryPort())));
+    ContractRegistration.registerAll(registry.url());
+    flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
+    Health health = new Health()
+        .register("broker", broker.bootstrapServers(), broker::isHealthy)
+        .register("registry", registry.url(), registry::isReady)
+        .register("flink", flink.restAddress(), flink::isHealthy);
+    http = track(HttpServer.start(config.host(), config.httpPort(), health));
+  }
+
+  private <T extends AutoCloseable> T track(T component) {
+    started.push(component);
+    return component;
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registry.url();
+  }
+
+  public String flinkRestAddress() {
+    return flink.restAddress();
+  }
+
+  public String httpUrl() {
+    return "http://" + host + ":" + http.port();
+  }
+
+  public EmbeddedKafkaBroker broker() {
+    return broker;
+  }
+
+  public EmbeddedFlink flink() {
+    return flink;
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable component = started.pop();
+      try {
+        component.close();
+      } catch (Exception e) {
+        log.warn("Stopping {} failed; continuing with the rest", component.getClass().getSimpleName(), e);
+      }
+    }
+  }
+}
