@@ -13,7 +13,7 @@ package dev.scalewatch.laws.detect;
  * @param jumpPerDecade the rise per decade of x
  * @param largestEarlierStep the largest absolute change between consecutive earlier scales
  * @param peakAfter the highest value at or after {@code xAfter}
- * @param fallsBack whether a later scale falls back by at least half the jump from the peak
+ * @param fallsBack whether a later scale falls back from the peak by at least the minimum jump
  * @param reason a sentence saying why the pattern was or was not found
  */
 public record Emergence(

@@ -103,7 +103,7 @@ public final class EmergenceDetector {
         boolean pastPeak = false;
         for (int i = k + 1; i < n; i++) {
           pastPeak |= y[i] == peak;
-          fallsBack |= pastPeak && y[i] <= peak - jump / 2;
+          fallsBack |= pastPeak && y[i] <= peak - minJump * bound;
         }
         double decades = Math.log10(x[k + 1] / x[k]);
         return new Emergence(
