@@ -1,6 +1,7 @@
 package dev.scalewatch.registry;
 
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import java.util.Locale;
 import java.util.Objects;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -61,7 +62,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         cfg.jetty.threadPool = pool;
       });
       api.install(server);
-      server.start(config.host(), config.port());
+      try {
+        server.start(config.host(), config.port());
+      } catch (JavalinBindException e) {
+        throw new IllegalStateException(String.format(Locale.ROOT, "registry cannot listen on %s:%d (%s): choose "
+            + "another registry port, or 0 to pick a free one", config.host(), config.port(), e.getMessage()), e);
+      }
       EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(log, server, config.host());
       LOG.info("schema registry listening at {} (topic {})", registry.url(), config.topic());
       return registry;

@@ -75,6 +75,7 @@ class HttpSchemaRegistryClientTest {
     String url = http.registry.url();
     http.close();
 
+    assertThat(http.registry.isReady()).isFalse();
     assertThatThrownBy(() -> SchemaRegistryClients.forUrl(url).subjects())
         .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
           assertThat(e.status()).isEqualTo(SchemaRegistryException.UNREACHABLE);

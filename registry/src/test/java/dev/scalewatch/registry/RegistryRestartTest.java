@@ -1,6 +1,7 @@
 package dev.scalewatch.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,20 @@ class RegistryRestartTest {
       assertThat(second.get("/config").body()).isEqualTo("{\"compatibilityLevel\":\"FULL\"}");
       assertThat(second.register("b-value", Schemas.INCOMPATIBLE).json().path("id").asInt())
           .isGreaterThan(Math.max(id1, id2));
+    }
+  }
+
+  @Test
+  void shouldNameTheAddressWhenThePortIsTaken() {
+    try (RegistryHttp first = new RegistryHttp()) {
+      int port = first.registry.port();
+
+      assertThatThrownBy(() -> EmbeddedSchemaRegistry.start(RegistryConfig.of(null, "127.0.0.1", port),
+          SchemaLog.inMemory()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("registry cannot listen on 127.0.0.1:" + port)
+          .hasMessageContaining("or 0 to pick a free one");
+      assertThat(first.registry.isReady()).isTrue();
     }
   }
 }

@@ -51,15 +51,18 @@ public class AvroKafkaDeserializer<T> implements Deserializer<T> {
    * @throws IllegalArgumentException if the URL is missing or invalid, or the flag is not a boolean
    */
   @Override
-  @SuppressWarnings("unchecked")
   public void configure(Map<String, ?> configs, boolean isKey) {
-    if (decoder != null) {
-      return;
+    if (decoder == null) {
+      decoder = decoderFor(SchemaRegistryClients.forConfig(configs), configs);
     }
-    SchemaRegistryClient registry = SchemaRegistryClients.forConfig(configs);
-    decoder = SerdeConfig.flag(configs, SerdeConfig.SPECIFIC_AVRO_READER, false)
-        ? (AvroDecoder<? extends T>) AvroDecoder.specificByWriterName(registry)
-        : (AvroDecoder<? extends T>) AvroDecoder.generic(registry);
+  }
+
+  /** Returns the decoder the configs ask for: generated classes by writer name, or GenericRecords. */
+  @SuppressWarnings("unchecked")
+  static <T> AvroDecoder<T> decoderFor(SchemaRegistryClient registry, Map<String, ?> configs) {
+    return SerdeConfig.flag(configs, SerdeConfig.SPECIFIC_AVRO_READER, false)
+        ? (AvroDecoder<T>) AvroDecoder.specificByWriterName(registry)
+        : (AvroDecoder<T>) AvroDecoder.generic(registry);
   }
 
   /**

@@ -15,7 +15,9 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Either give it a registry client ({@code AvroSerde.specific(Run.class, client)}) or configure it
  * like Confluent's serdes: {@code serde.configure(Map.of("schema.registry.url", url), false)}. Encoding
- * auto-registers unless {@value SerdeConfig#AUTO_REGISTER_SCHEMAS} is false. Thread-safe once configured.
+ * auto-registers unless {@value SerdeConfig#AUTO_REGISTER_SCHEMAS} is false. The public no-argument
+ * constructor serves Kafka Streams' {@code default.value.serde} by class: it decodes GenericRecords, or
+ * generated classes when {@value SerdeConfig#SPECIFIC_AVRO_READER} is true. Thread-safe once configured.
  *
  * @param <T> the record type
  */
@@ -25,10 +27,15 @@ public final class AvroSerde<T> implements Serde<T> {
   private AvroKafkaSerializer<T> serializer;
   private AvroKafkaDeserializer<T> deserializer;
 
+  /** Creates a serde that Kafka Streams configures by class (see the class comment). */
+  public AvroSerde() {
+    this(null, null);
+  }
+
   private AvroSerde(Function<SchemaRegistryClient, AvroDecoder<T>> decoderFactory, SchemaRegistryClient registry) {
     this.decoderFactory = decoderFactory;
     if (registry != null) {
-      use(registry);
+      use(registry, decoderFactory);
     }
   }
 
@@ -60,7 +67,8 @@ public final class AvroSerde<T> implements Serde<T> {
   @Override
   public synchronized void configure(Map<String, ?> configs, boolean isKey) {
     if (serializer == null) {
-      use(SchemaRegistryClients.forConfig(configs));
+      SchemaRegistryClient registry = SchemaRegistryClients.forConfig(configs);
+      use(registry, decoderFactory != null ? decoderFactory : r -> AvroKafkaDeserializer.decoderFor(r, configs));
     }
     serializer.configure(configs, isKey);
   }
@@ -77,9 +85,9 @@ public final class AvroSerde<T> implements Serde<T> {
     return deserializer;
   }
 
-  private void use(SchemaRegistryClient registry) {
+  private void use(SchemaRegistryClient registry, Function<SchemaRegistryClient, AvroDecoder<T>> decoders) {
     serializer = new AvroKafkaSerializer<>(registry);
-    deserializer = new AvroKafkaDeserializer<>(decoderFactory.apply(registry));
+    deserializer = new AvroKafkaDeserializer<>(decoders.apply(registry));
   }
 
   private void requireConfigured() {

@@ -102,6 +102,19 @@ class AvroKafkaSerdeTest {
   }
 
   @Test
+  void shouldDecodeGeneratedClassesWithTheSerdeKafkaStreamsCreatesByClass() {
+    try (Serde<Object> serde = new AvroSerde<>()) {
+      serde.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + SCOPE,
+          SerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+      MetricPoint point = Samples.metric(4, 2.0);
+
+      byte[] bytes = serde.serializer().serialize(Topics.METRICS, point);
+
+      assertThat(serde.deserializer().deserialize(Topics.METRICS, bytes)).isEqualTo(point);
+    }
+  }
+
+  @Test
   void shouldRefuseToServeAnUnconfiguredSerde() {
     assertThatThrownBy(() -> AvroSerde.generic().serializer())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("schema.registry.url");
