@@ -2,7 +2,7 @@ package dev.scalewatch.app.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scalewatch.app.json.AvroJson;
+import dev.scalewatch.schemas.json.AvroJson;
 import dev.scalewatch.schemas.TopicSpec;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;

@@ -1,7 +1,7 @@
 package dev.scalewatch.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scalewatch.app.json.AvroJson;
+import dev.scalewatch.schemas.json.AvroJson;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroDecoder;

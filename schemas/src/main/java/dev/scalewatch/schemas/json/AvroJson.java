@@ -1,10 +1,13 @@
-package dev.scalewatch.app.json;
+package dev.scalewatch.schemas.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -17,7 +20,15 @@ import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Converts between Avro generic data and plain JSON, the way people write JSON by hand.
@@ -39,6 +50,25 @@ public final class AvroJson {
   /** Reads a JSON object into a record of {@code schema}; missing fields take their defaults. */
   public static GenericRecord toRecord(JsonNode json, Schema schema) {
     return (GenericRecord) toAvro(json, schema, schema.getName());
+  }
+
+  /**
+   * Reads a JSON object into a generated class (timestamps become {@code Instant}s as the class
+   * expects); same rules and errors as {@link #toRecord}.
+   */
+  public static <T extends SpecificRecord> T toSpecific(JsonNode json, Class<T> type) {
+    Schema schema = SpecificData.get().getSchema(type);
+    GenericRecord generic = toRecord(json, schema);
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+      new GenericDatumWriter<GenericRecord>(schema).write(generic, encoder);
+      encoder.flush();
+      BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null);
+      return new SpecificDatumReader<T>(type).read(null, decoder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("in-memory Avro round trip of " + schema.getName() + " failed", e);
+    }
   }
 
   /** Writes any Avro generic value (record, map, array, primitive) as a JSON tree. */

@@ -1,4 +1,4 @@
-package dev.scalewatch.app.json;
+package dev.scalewatch.schemas.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,6 +24,17 @@ class AvroJsonTest {
     assertThat(eval.get("stderr")).isEqualTo(0.01);
     assertThat(eval.get("shots")).isNull();
     assertThat(eval.get("event_time")).isEqualTo(1_767_225_600_000L);
+  }
+
+  @Test
+  void shouldReadIntoGeneratedClassWithInstants() throws Exception {
+    MetricPoint point = AvroJson.toSpecific(json("""
+        {"project":"p","run_id":"r","step":7,"metric":"loss","value":"-Infinity",
+         "event_time":"2026-01-01T00:00:00Z"}"""), MetricPoint.class);
+
+    assertThat(point.getEventTime()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(point.getValue()).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(point.getStep()).isEqualTo(7L);
   }
 
   @Test
