@@ -4,6 +4,7 @@ import dev.scalewatch.app.cli.ProduceCommand;
 import dev.scalewatch.app.cli.TailCommand;
 import dev.scalewatch.app.cli.UpCommand;
 import dev.scalewatch.app.config.SettingsDefaultProvider;
+import dev.scalewatch.app.fit.FitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
           + "($SCALEWATCH_CONFIG, else ./scalewatch.properties); flags win, then the environment, "
           + "then the file."
     },
-    subcommands = {UpCommand.class, TailCommand.class, ProduceCommand.class})
+    subcommands = {UpCommand.class, TailCommand.class, ProduceCommand.class, FitCommand.class})
 public final class ScaleWatch implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
