@@ -1,0 +1,196 @@
+package dev.scalewatch.ingest.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scalewatch.ingest.validate.EventValidator;
+import dev.scalewatch.ingest.validate.Violation;
+import dev.scalewatch.schemas.EvalResult;
+import dev.scalewatch.schemas.MetricPoint;
+import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.json.AvroJson;
+import dev.scalewatch.schemas.json.AvroJsonException;
+import dev.scalewatch.schemas.registry.SchemaRegistryClient;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP gateway for trainers that cannot reach Kafka: JSON batch endpoints
+ * {@code POST /v1/runs}, {@code /v1/metrics} and {@code /v1/evals}, each taking a JSON array of
+ * events whose fields are the contract's (snake_case; unions untagged; NaN as {@code "NaN"}).
+ *
+ * <p>Answers: 200 {@code {"accepted": n, "errors": []}}; 400 when some events are invalid (the
+ * valid ones of the batch are still accepted, and each error names the event index, the field and
+ * the value); 401 without a known bearer token; 403 when an event names another project than the
+ * token's (nothing of that batch is accepted); 413 for more than {@link GatewayConfig#maxEvents()}
+ * events or {@link GatewayConfig#maxBytes()} bytes; 503 when the broker does not acknowledge in
+ * time (nothing is promised; retry). An event without {@code project} gets the token's project.
+ * Tokens are never logged.
+ *
+ * <p>Thread-safe: requests are served concurrently.
+ */
+public final class IngestGateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(IngestGateway.class);
+  private static final String BEARER = "Bearer ";
+
+  private final GatewayConfig config;
+  private final EventValidator validator = new EventValidator();
+  private final RawEventPublisher publisher;
+
+  public IngestGateway(GatewayConfig config, String bootstrapServers, SchemaRegistryClient registry) {
+    this.config = config;
+    this.publisher = new RawEventPublisher(bootstrapServers, registry);
+  }
+
+  /** Adds the batch endpoints to {@code app}; call before it starts. */
+  public void addRoutes(Javalin app) {
+    for (EventKind kind : EventKind.values()) {
+      app.post(kind.path, ctx -> handle(ctx, kind));
+    }
+  }
+
+  private void handle(Context ctx, EventKind kind) {
+    String project = projectOf(ctx.header("Authorization"));
+    if (project == null) {
+      answer(ctx, HttpStatus.UNAUTHORIZED, BatchResult.rejected("Authorization",
+          "a bearer token is required: 'Authorization: Bearer <token>' with a token configured for the project"));
+      return;
+    }
+    long length = ctx.contentLength();
+    if (length > config.maxBytes()) {
+      answer(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge("bytes", length, config.maxBytes()));
+      return;
+    }
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length > config.maxBytes()) {
+      answer(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge("bytes", body.length, config.maxBytes()));
+      return;
+    }
+    JsonNode batch;
+    try {
+      batch = AvroJson.MAPPER.readTree(body);
+    } catch (java.io.IOException e) {
+      String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      answer(ctx, HttpStatus.BAD_REQUEST, BatchResult.rejected(null, "body is not valid JSON: " + reason));
+      return;
+    }
+    if (batch == null || !batch.isArray()) {
+      answer(ctx, HttpStatus.BAD_REQUEST, BatchResult.rejected(null,
+          "body must be a JSON array of events, e.g. [{\"run_id\": \"r1\", ...}]"));
+      return;
+    }
+    if (batch.size() > config.maxEvents()) {
+      answer(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge("events", batch.size(), config.maxEvents()));
+      return;
+    }
+    String foreign = foreignProject(batch, project);
+    if (foreign != null) {
+      answer(ctx, HttpStatus.FORBIDDEN, BatchResult.rejected("project", String.format(Locale.ROOT,
+          "this token writes project '%s' only, not '%s'; nothing of this batch was accepted", project, foreign)));
+      return;
+    }
+    List<RawEventPublisher.Keyed> accepted = new ArrayList<>();
+    List<BatchResult.Error> errors = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      convert(batch.get(i), i, kind, project, accepted, errors);
+    }
+    try {
+      publisher.publish(accepted);
+    } catch (RawEventPublisher.PublishException e) {
+      log.warn("Gateway could not publish a batch of {} {}: {}", accepted.size(), kind, e.getMessage());
+      answer(ctx, HttpStatus.SERVICE_UNAVAILABLE, BatchResult.rejected(null,
+          "the broker did not acknowledge the batch (" + e.getMessage() + "); nothing is promised, retry later"));
+      return;
+    }
+    answer(ctx, errors.isEmpty() ? HttpStatus.OK : HttpStatus.BAD_REQUEST, new BatchResult(accepted.size(), errors));
+  }
+
+  private void convert(JsonNode node, int index, EventKind kind, String project,
+      List<RawEventPublisher.Keyed> accepted, List<BatchResult.Error> errors) {
+    if (!node.isObject()) {
+      errors.add(new BatchResult.Error(index, null, "event must be a JSON object: " + abbreviate(node)));
+      return;
+    }
+    if (!node.has("project")) {
+      ((ObjectNode) node).put("project", project);
+    }
+    SpecificRecord event;
+    try {
+      event = AvroJson.toSpecific(node, kind.type);
+    } catch (AvroJsonException e) {
+      errors.add(new BatchResult.Error(index, e.field(), e.getMessage()));
+      return;
+    }
+    List<Violation> violations = violations(event);
+    if (!violations.isEmpty()) {
+      violations.forEach(v -> errors.add(new BatchResult.Error(index, v.field(), v.message())));
+      return;
+    }
+    accepted.add(keyed(event));
+  }
+
+  private List<Violation> violations(SpecificRecord event) {
+    if (event instanceof Run run) {
+      return validator.validate(run);
+    }
+    if (event instanceof MetricPoint point) {
+      return validator.validate(point);
+    }
+    return validator.validate((EvalResult) event);
+  }
+
+  private static RawEventPublisher.Keyed keyed(SpecificRecord event) {
+    if (event instanceof Run run) {
+      return new RawEventPublisher.Keyed(run.getRunId(), run.getUpdatedAt().toEpochMilli(), run);
+    }
+    if (event instanceof MetricPoint point) {
+      return new RawEventPublisher.Keyed(point.getRunId(), point.getEventTime().toEpochMilli(), point);
+    }
+    EvalResult eval = (EvalResult) event;
+    return new RawEventPublisher.Keyed(eval.getRunId(), eval.getEventTime().toEpochMilli(), eval);
+  }
+
+  private String projectOf(String authorization) {
+    if (authorization == null || !authorization.startsWith(BEARER)) {
+      return null;
+    }
+    return config.projectsByToken().get(authorization.substring(BEARER.length()).trim());
+  }
+
+  private static String foreignProject(JsonNode batch, String project) {
+    for (JsonNode event : batch) {
+      JsonNode named = event.get("project");
+      if (named != null && !(named.isTextual() && named.textValue().equals(project))) {
+        return named.isTextual() ? named.textValue() : named.toString();
+      }
+    }
+    return null;
+  }
+
+  private static BatchResult tooLarge(String unit, long size, long limit) {
+    return BatchResult.rejected(null, String.format(Locale.ROOT,
+        "batch too large: %d %s > %d; split it into batches of at most %d %s", size, unit, limit, limit, unit));
+  }
+
+  private static String abbreviate(JsonNode node) {
+    String text = node.toString();
+    return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+  }
+
+  private static void answer(Context ctx, HttpStatus status, BatchResult result) {
+    ctx.status(status).json(result);
+  }
+
+  @Override
+  public void close() {
+    publisher.close();
+  }
+}

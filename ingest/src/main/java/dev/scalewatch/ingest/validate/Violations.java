@@ -1,0 +1,132 @@
+package dev.scalewatch.ingest.validate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Collects the violations of one event while its rules are checked. Not thread-safe: one per call. */
+final class Violations {
+
+  /** Characters of a long value kept in a violation's value and message. */
+  static final int SHOWN_CHARS = 64;
+
+  private final List<Violation> found = new ArrayList<>(0);
+
+  List<Violation> list() {
+    return List.copyOf(found);
+  }
+
+  void add(String field, Object value, String rule) {
+    String shown = show(value);
+    found.add(new Violation(field, shown, field + " " + rule + ": " + shown));
+  }
+
+  /** Requires a non-blank string of at most {@code maxChars} characters. */
+  void requiredText(String field, String value, int maxChars) {
+    if (value == null) {
+      add(field, null, "is required");
+    } else if (value.isBlank()) {
+      add(field, value, "must not be blank");
+    } else {
+      maxLength(field, value, maxChars);
+    }
+  }
+
+  /** Requires at most {@code maxChars} characters when present. */
+  void optionalText(String field, String value, int maxChars) {
+    if (value != null) {
+      maxLength(field, value, maxChars);
+    }
+  }
+
+  private void maxLength(String field, String value, int maxChars) {
+    if (value.length() > maxChars) {
+      add(field, value, String.format(Locale.ROOT, "must be at most %d characters, was %d (rejected, not truncated)",
+          maxChars, value.length()));
+    }
+  }
+
+  void nonNegative(String field, Long value) {
+    if (value != null && value < 0) {
+      add(field, value, "must be >= 0");
+    }
+  }
+
+  void nonNegative(String field, Integer value) {
+    if (value != null && value < 0) {
+      add(field, value, "must be >= 0");
+    }
+  }
+
+  /** Requires a finite value >= 0 when present (NaN and infinities are rejected). */
+  void finiteNonNegative(String field, Double value) {
+    if (value == null) {
+      return;
+    }
+    if (!Double.isFinite(value)) {
+      add(field, value, "must be finite");
+    } else if (value < 0) {
+      add(field, value, "must be >= 0");
+    }
+  }
+
+  /** Requires a time after the epoch (milliseconds > 0). */
+  void requiredTime(String field, Instant value) {
+    if (value == null) {
+      add(field, null, "is required");
+    } else {
+      optionalTime(field, value);
+    }
+  }
+
+  void optionalTime(String field, Instant value) {
+    if (value != null && value.toEpochMilli() <= 0) {
+      add(field, value.toEpochMilli(), "must be > 0 (milliseconds since 1970-01-01T00:00:00Z)");
+    }
+  }
+
+  /** Requires a bounded map whose keys are non-blank and bounded and whose values are bounded. */
+  void boundedMap(String field, Map<String, String> map, int maxEntries, int maxKeyChars, int maxValueChars) {
+    if (map == null) {
+      add(field, null, "is required (use an empty map)");
+      return;
+    }
+    if (map.size() > maxEntries) {
+      add(field, map.size(), String.format(Locale.ROOT, "must have at most %d entries", maxEntries));
+      return;
+    }
+    for (Map.Entry<String, String> entry : map.entrySet()) {
+      String entryField = field + "['" + abbreviate(String.valueOf(entry.getKey())) + "']";
+      if (entry.getKey() == null || entry.getKey().isBlank()) {
+        add(field, entry.getKey(), "keys must not be blank");
+      } else if (entry.getKey().length() > maxKeyChars) {
+        add(field + " key", entry.getKey(), String.format(Locale.ROOT,
+            "must be at most %d characters, was %d (rejected, not truncated)", maxKeyChars, entry.getKey().length()));
+      }
+      if (entry.getValue() == null) {
+        add(entryField, null, "must not be null");
+      } else {
+        maxLength(entryField, entry.getValue(), maxValueChars);
+      }
+    }
+  }
+
+  static String show(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof String text) {
+      return "'" + abbreviate(text) + "'";
+    }
+    return String.valueOf(value);
+  }
+
+  private static String abbreviate(String text) {
+    if (text.length() <= SHOWN_CHARS) {
+      return text;
+    }
+    return String.format(Locale.ROOT, "%s... (%d chars)", text.substring(0, SHOWN_CHARS), text.length());
+  }
+}
