@@ -171,6 +171,11 @@ public final class Fit {
     return theta.clone();
   }
 
+  /** The state a streaming refit needs, in plain types (see {@link WarmStart}). */
+  public WarmStart warmStart() {
+    return new WarmStart(form.name(), theta, rmsle);
+  }
+
   /** Covariance entry of internal parameters {@code i} and {@code j}. */
   public double covariance(int i, int j) {
     return covariance[i][j];

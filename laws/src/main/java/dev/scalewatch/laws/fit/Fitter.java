@@ -3,6 +3,7 @@ package dev.scalewatch.laws.fit;
 import dev.scalewatch.laws.Series;
 import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.laws.form.Form;
+import dev.scalewatch.laws.form.Forms;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -110,17 +111,26 @@ public final class Fitter {
    * @throws IllegalArgumentException as {@link #fit(Form, Series)}
    */
   public Fit refit(Fit previous, Series series) {
+    return refit(previous.warmStart(), series);
+  }
+
+  /**
+   * As {@link #refit(Fit, Series)} from state kept by a stream job.
+   *
+   * @throws IllegalArgumentException as {@link #fit(Form, Series)}
+   */
+  public Fit refit(WarmStart previous, Series series) {
     long t0 = System.nanoTime();
-    Form form = previous.form();
+    Form form = Forms.byName(previous.form());
     requireEnoughPoints(form, series.size());
     Problem p = Problem.of(form, series);
     Refiner.Result warm = new Refiner(p).refine(
         previous.internalParameters(), Math.min(options.maxIterations(), WARM_ITERATIONS));
-    double warmRmsle = Math.sqrt(warm.cost() / series.size());
+    double warmRmsle = p.rmsle(warm.theta());
     if (warmRmsle <= options.warmTolerance() * previous.rmsle() + 1e-4
         && !vanishedBreak(form, warm.theta())) {
-      return Fit.create(
-          p, canonical(form, warm.theta()), options.level(), Origin.WARM_START, 0, System.nanoTime() - t0);
+      return Fit.create(p, canonical(form, warm.theta()), options.level(), Origin.WARM_START, 0,
+          System.nanoTime() - t0);
     }
     Fit wide = fit(form, series, null, List.of(warm.theta()));
     return Fit.create(

@@ -152,6 +152,16 @@ final class Problem {
     }
   }
 
+  /** Unweighted root mean squared log error. */
+  double rmsle(double[] theta) {
+    double c = 0;
+    for (int i = 0; i < t1.length; i++) {
+      double d = form.logValue(theta, t1[i], t2[i], null) - ly[i];
+      c += d * d;
+    }
+    return Math.sqrt(c / t1.length);
+  }
+
   /** Weighted sum of squared log residuals; +infinity if not finite. */
   double cost(double[] theta) {
     double c = 0;

@@ -20,10 +20,9 @@ class FitDetectorsTest {
 
   @Test
   void shouldReportATransitionUnderwayWithIntervalsWhenPointsStraddleTheOnset() {
-    Bnsl form = Bnsl.withBreaks(1);
-    // Points up to 1.2e4: past the onset (~8e3) but not past the end (~1.2e4 * ...).
-    Series s = Synthetic.sample(form, SHARP, Synthetic.logspace(10, 1.2e4, 40), 0.002, 1);
-    Fit fit = fitter.fit(form, s);
+    // Points up to 1.2e4: past the onset (~8e3) but not past the end (~1.25e4).
+    Series s = sharpBreakUpTo(1.2e4);
+    Fit fit = fitter.fit(Bnsl.withBreaks(1), s);
     List<Transition> transitions = TransitionDetector.detect(fit, s.xs());
     assertThat(transitions).hasSize(1);
     Transition t = transitions.get(0);
@@ -38,9 +37,8 @@ class FitDetectorsTest {
 
   @Test
   void shouldForecastTheEndOfATransitionBeyondTheLargestXSeen() {
-    Bnsl form = Bnsl.withBreaks(1);
-    Series s = Synthetic.sample(form, SHARP, Synthetic.logspace(10, 1.2e4, 40), 0.002, 1);
-    Fit fit = fitter.fit(form, s);
+    Series s = sharpBreakUpTo(1.2e4);
+    Fit fit = fitter.fit(Bnsl.withBreaks(1), s);
     List<InflectionForecast> forecasts = InflectionForecaster.forecast(fit, s.xs());
     assertThat(forecasts).hasSize(1);
     InflectionForecast f = forecasts.get(0);
@@ -53,9 +51,8 @@ class FitDetectorsTest {
 
   @Test
   void shouldSayWhenNoBreakIsForecastBecauseTransitionsAreComplete() {
-    Bnsl form = Bnsl.withBreaks(1);
-    Series s = Synthetic.sample(form, SHARP, Synthetic.logspace(10, 1e7, 40), 0.002, 1);
-    Fit fit = fitter.fit(form, s);
+    Series s = sharpBreakUpTo(1e7);
+    Fit fit = fitter.fit(Bnsl.withBreaks(1), s);
     assertThat(TransitionDetector.detect(fit, s.xs()).get(0).phase())
         .isEqualTo(Transition.Phase.COMPLETE);
     assertThat(InflectionForecaster.forecast(fit, s.xs())).isEmpty();
@@ -103,5 +100,10 @@ class FitDetectorsTest {
     assertThat(f.reason()).contains("stays above 1");
     assertThatThrownBy(() -> InverseForecaster.solve(fitter.fit(Bnsl.powerLawWithFloor(), s), -1, 3))
         .hasMessageContaining("inverse.target must be finite and > 0: -1");
+  }
+
+  /** 40 points of a sharp 1-break law (break at 1e4, f = 0.1) from x = 10 to {@code xMax}. */
+  private static Series sharpBreakUpTo(double xMax) {
+    return Synthetic.sample(Bnsl.withBreaks(1), SHARP, Synthetic.logspace(10, xMax, 40), 0.002, 1);
   }
 }

@@ -21,6 +21,8 @@ class FitterTest {
     Fit previous = fitter.fit(Bnsl.withBreaks(1), all.head(20));
     Fit refit = fitter.refit(previous, all);
     assertThat(refit.origin()).isEqualTo(Origin.WARM_START);
+    Fit fromState = fitter.refit(previous.warmStart(), all);
+    assertThat(fromState.internalParameters()).containsExactly(refit.internalParameters());
     assertThat(refit.points()).isEqualTo(21);
     Fit wide = fitter.fit(Bnsl.withBreaks(1), all);
     assertThat(refit.rmsle()).isCloseTo(wide.rmsle(), within(1e-6));

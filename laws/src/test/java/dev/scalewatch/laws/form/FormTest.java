@@ -79,6 +79,15 @@ class FormTest {
   }
 
   @Test
+  void shouldFindEveryFormByItsName() {
+    for (Form f : List.of(Bnsl.powerLaw(), Bnsl.powerLawWithFloor(), Bnsl.withBreaks(2),
+        new Bnsl(3, false), new Chinchilla())) {
+      assertThat(Forms.byName(f.name())).isEqualTo(f);
+    }
+    assertThatThrownBy(() -> Forms.byName("bnsl-7")).hasMessageContaining("'bnsl-7'");
+  }
+
+  @Test
   void shouldRejectMoreThanThreeBreaks() {
     assertThatThrownBy(() -> Bnsl.withBreaks(4))
         .hasMessageContaining("form.breaks must be in 0..3: 4");
