@@ -2,6 +2,7 @@ package dev.scalewatch.app.cli;
 
 import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.embedded.EmbeddedStack;
+import dev.scalewatch.ingest.gateway.GatewayConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Starts the embedded stack in this process: a KRaft Kafka broker, the schema registry, "
-          + "one Flink MiniCluster and the HTTP server (GET /health), creates the topics, and "
-          + "runs until Ctrl-C.",
+          + "the Kafka Streams normalizer, one Flink MiniCluster and the HTTP server (GET /health, "
+          + "the ingest gateway under /v1), creates the topics, and runs until Ctrl-C.",
       "State lives under --data-dir; a second 'up' on the same directory resumes with topics, "
           + "records and schema ids intact."
     })
@@ -61,8 +62,23 @@ public final class UpCommand implements Callable<Integer> {
   /** The stack configuration these options describe; throws if a value is out of range. */
   public StackConfig options() {
     return new StackConfig(
-        dataDirectory, host, kafkaPort, controllerPort, registryPort, httpPort, flinkPort, partitions);
+        dataDirectory, host, kafkaPort, controllerPort, registryPort, httpPort, flinkPort, partitions,
+        new GatewayConfig(GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes));
   }
+
+  @Option(names = "--gateway-tokens", paramLabel = "PROJECT=TOKEN[,...]", defaultValue = "",
+      description = "Bearer tokens of the HTTP gateway, one per project (default: none, so the "
+          + "gateway refuses every batch). Prefer SCALEWATCH_GATEWAY_TOKENS or the config file "
+          + "over a flag, which other users can see in the process list.")
+  String gatewayTokens;
+
+  @Option(names = "--gateway-max-events", defaultValue = "10000",
+      description = "Most events in one gateway batch (default: ${DEFAULT-VALUE}).")
+  int gatewayMaxEvents;
+
+  @Option(names = "--gateway-max-bytes", defaultValue = "4194304",
+      description = "Most bytes in one gateway request (default: ${DEFAULT-VALUE}).")
+  int gatewayMaxBytes;
 
   @Override
   public Integer call() throws Exception {
@@ -81,6 +97,10 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("registry  %s%n", stack.registryUrl());
     out.printf("flink     %s%n", stack.flinkRestAddress());
     out.printf("http      %s/health%n", stack.httpUrl());
+    out.printf("gateway   %s/v1/{runs,metrics,evals} (%s)%n", stack.httpUrl(),
+        config.gateway().projectsByToken().isEmpty()
+            ? "no tokens: set --gateway-tokens project=token to accept batches"
+            : "projects " + config.gateway().projectsByToken().values().stream().sorted().toList());
     out.printf("data      %s%n", config.dataDirectory().toAbsolutePath().normalize());
     out.printf(java.util.Locale.ROOT, "scalewatch: up in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
     out.flush();

@@ -1,6 +1,8 @@
 package dev.scalewatch.app.config;
 
+import dev.scalewatch.ingest.gateway.GatewayConfig;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Addresses and storage of the embedded stack, fixed before it starts.
@@ -16,6 +18,7 @@ import java.nio.file.Path;
  * @param httpPort the HTTP server (health, and later gateway and dashboard)
  * @param flinkPort Flink's REST endpoint
  * @param partitions partitions of each ScaleWatch topic created on first start
+ * @param gateway tokens and limits of the HTTP ingest gateway
  */
 public record StackConfig(
     Path dataDirectory,
@@ -25,7 +28,8 @@ public record StackConfig(
     int registryPort,
     int httpPort,
     int flinkPort,
-    int partitions) {
+    int partitions,
+    GatewayConfig gateway) {
 
   public StackConfig {
     if (dataDirectory == null) {
@@ -39,15 +43,24 @@ public record StackConfig(
     requirePort("registry-port", registryPort);
     requirePort("http-port", httpPort);
     requirePort("flink-port", flinkPort);
+    if (gateway == null) {
+      throw new IllegalArgumentException("gateway config must be set");
+    }
     if (partitions < 1 || partitions > 1024) {
       throw new IllegalArgumentException(
           "partitions must be between 1 and 1024: " + partitions + " (4 suits one machine)");
     }
   }
 
-  /** Defaults for tests: free ports on loopback, state under the given directory. */
+  /** Defaults for tests: free ports on loopback, state under the given directory, no tokens. */
   public static StackConfig ephemeral(Path dataDirectory) {
-    return new StackConfig(dataDirectory, "127.0.0.1", 0, 0, 0, 0, 0, 2);
+    return ephemeral(dataDirectory, Map.of());
+  }
+
+  /** As {@link #ephemeral(Path)}, with gateway tokens (token to project). */
+  public static StackConfig ephemeral(Path dataDirectory, Map<String, String> projectsByToken) {
+    return new StackConfig(dataDirectory, "127.0.0.1", 0, 0, 0, 0, 0, 2, new GatewayConfig(
+        projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES));
   }
 
   private static void requirePort(String name, int port) {

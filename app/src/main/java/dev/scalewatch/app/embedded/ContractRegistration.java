@@ -3,7 +3,6 @@ package dev.scalewatch.app.embedded;
 import dev.scalewatch.schemas.TopicSpec;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
-import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 
 /**
  * Registers the contract's value schema of every data topic, so that ids exist before the first
@@ -15,11 +14,9 @@ final class ContractRegistration {
 
   private ContractRegistration() {}
 
-  static void registerAll(String registryUrl) {
-    try (SchemaRegistryClient client = SchemaRegistryClients.forUrl(registryUrl)) {
-      for (TopicSpec topic : Topics.DATA) {
-        client.register(topic.valueSubject(), topic.valueSchema());
-      }
+  static void registerAll(SchemaRegistryClient client) {
+    for (TopicSpec topic : Topics.DATA) {
+      client.register(topic.valueSubject(), topic.valueSchema());
     }
   }
 }

@@ -3,10 +3,14 @@ package dev.scalewatch.app.embedded;
 import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.http.Health;
 import dev.scalewatch.app.http.HttpServer;
+import dev.scalewatch.ingest.gateway.IngestGateway;
 import dev.scalewatch.registry.EmbeddedSchemaRegistry;
 import dev.scalewatch.registry.RegistryConfig;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import dev.scalewatch.schemas.registry.SchemaRegistryClient;
+import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private EmbeddedSchemaRegistry registry;
   private EmbeddedFlink flink;
   private HttpServer http;
+  private SchemaRegistryClient registryClient;
   private String host;
 
   private EmbeddedStack() {}
@@ -54,13 +59,16 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     registry = track(EmbeddedSchemaRegistry.start(
         RegistryConfig.of(broker.bootstrapServers(), config.host(), config.registryPort())));
-    ContractRegistration.registerAll(registry.url());
+    registryClient = track(SchemaRegistryClients.forUrl(registry.url()));
+    ContractRegistration.registerAll(registryClient);
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
     Health health = new Health()
         .register("broker", broker.bootstrapServers(), broker::isHealthy)
         .register("registry", registry.url(), registry::isReady)
         .register("flink", flink.restAddress(), flink::isHealthy);
-    http = track(HttpServer.start(config.host(), config.httpPort(), health));
+    IngestGateway gateway = track(new IngestGateway(config.gateway(), broker.bootstrapServers(), registryClient));
+    http = track(HttpServer.start(config.host(), config.httpPort(), health,
+        2L * config.gateway().maxBytes(), List.of(gateway::addRoutes)));
   }
 
   private <T extends AutoCloseable> T track(T component) {

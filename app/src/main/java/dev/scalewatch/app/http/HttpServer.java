@@ -2,10 +2,12 @@ package dev.scalewatch.app.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * The stack's HTTP server on the conventional port 8080: health now; the ingest gateway and the
- * dashboard mount their routes here as they arrive.
+ * The stack's HTTP server on the conventional port 8080: {@code GET /health}, and the routes of
+ * other components (the ingest gateway; the dashboard later).
  *
  * <p>Not thread-safe: start and close from one thread.
  */
@@ -17,17 +19,25 @@ public final class HttpServer implements AutoCloseable {
     this.javalin = javalin;
   }
 
-  /** Starts serving {@code GET /health} on {@code host:port} (0 picks a free port). */
-  public static HttpServer start(String host, int port, Health health) {
+  /**
+   * Starts serving {@code GET /health} and the given routes on {@code host:port} (0 picks a free
+   * port). Bodies up to {@code maxRequestBytes} are read; route handlers enforce their own limits.
+   */
+  public static HttpServer start(String host, int port, Health health, long maxRequestBytes,
+      List<Consumer<Javalin>> routes) {
     Javalin javalin =
-        Javalin.create(config -> config.showJavalinBanner = false)
+        Javalin.create(config -> {
+              config.showJavalinBanner = false;
+              config.http.maxRequestSize = maxRequestBytes;
+            })
             .get(
                 "/health",
                 ctx -> {
                   Health.Report report = health.check();
                   ctx.status(report.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
-                })
-            .start(host, port);
+                });
+    routes.forEach(route -> route.accept(javalin));
+    javalin.start(host, port);
     return new HttpServer(javalin);
   }
 

@@ -40,6 +40,7 @@ final class RawEventPublisher implements AutoCloseable {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) ACK_TIMEOUT.toMillis(),
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis() / 2,
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis()),
         new StringSerializer(), new ByteArraySerializer());
   }

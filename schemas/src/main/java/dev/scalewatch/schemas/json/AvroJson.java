@@ -38,7 +38,7 @@ import org.apache.avro.specific.SpecificRecord;
  * and {@code "-Infinity"} (and are written that way, since JSON has no such numbers), because NaN
  * loss is data. Timestamps accept epoch milliseconds or an ISO-8601 instant. A value that does
  * not fit raises {@link IllegalArgumentException} naming the field path, the value and the type
- * expected. Stateless and thread-safe.
+ * expected, as an {@link AvroJsonException} that also carries the path. Stateless and thread-safe.
  */
 public final class AvroJson {
 
@@ -185,7 +185,7 @@ public final class AvroJson {
         }
         throw mismatch(path, json, "base64 text");
       default:
-        throw new IllegalArgumentException(path + ": Avro type " + schema.getType() + " is not supported in JSON input");
+        throw new AvroJsonException(path, path + ": Avro type " + schema.getType() + " is not supported in JSON input");
     }
   }
 
@@ -199,7 +199,7 @@ public final class AvroJson {
       JsonNode value = json.get(field.name());
       if (value == null) {
         if (!field.hasDefaultValue()) {
-          throw new IllegalArgumentException(fieldPath + " is required (" + field.doc() + ")");
+          throw new AvroJsonException(fieldPath, fieldPath + " is required (" + field.doc() + ")");
         }
         record.put(field.pos(), GenericData.get().getDefaultValue(field));
       } else {
@@ -209,7 +209,7 @@ public final class AvroJson {
     for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (schema.getField(name) == null) {
-        throw new IllegalArgumentException(path + "." + name + " is not a field of " + schema.getName()
+        throw new AvroJsonException(path + "." + name, path + "." + name + " is not a field of " + schema.getName()
             + " (fields: " + schema.getFields().stream().map(Schema.Field::name).toList() + ")");
       }
     }
@@ -221,7 +221,7 @@ public final class AvroJson {
     for (Schema branch : schema.getTypes()) {
       try {
         return toAvro(json, branch, path);
-      } catch (IllegalArgumentException e) {
+      } catch (AvroJsonException e) {
         expected.add(branch.getType() == Schema.Type.RECORD ? branch.getName() : branch.getType().getName());
       }
     }
@@ -262,11 +262,11 @@ public final class AvroJson {
     throw mismatch(path, json, "a number (or \"NaN\", \"Infinity\", \"-Infinity\")");
   }
 
-  private static IllegalArgumentException mismatch(String path, JsonNode json, String expected) {
+  private static AvroJsonException mismatch(String path, JsonNode json, String expected) {
     String shown = json == null ? "missing" : json.toString();
     if (shown.length() > 80) {
       shown = shown.substring(0, 77) + "...";
     }
-    return new IllegalArgumentException(path + " must be " + expected + ": " + shown);
+    return new AvroJsonException(path, path + " must be " + expected + ": " + shown);
   }
 }
