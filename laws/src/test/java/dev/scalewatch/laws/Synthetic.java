@@ -42,7 +42,7 @@ public final class Synthetic {
     return Series.twoInputs(x, x2, y);
   }
 
-  /** Values of a single-input form with natural parameters at {@code xs}, times {@code exp(N(0, sigma))}. */
+  /** A single-input form with natural parameters at {@code xs}, times {@code exp(N(0, sigma))}. */
   public static Series sample(Form form, double[] natural, double[] xs, double sigma, long seed) {
     double[] theta = form.toInternal(natural);
     Random r = new Random(seed);

@@ -48,7 +48,8 @@ public final class FitCommand implements Callable<Integer> {
   String family;
 
   @Option(names = "--holdout", paramLabel = "K", defaultValue = "0",
-      description = "Fit all but the K largest x and report the error on them (default: ${DEFAULT-VALUE}).")
+      description = "Fit all but the K largest x and report the error on them"
+          + " (default: ${DEFAULT-VALUE}).")
   int holdout;
 
   @Option(names = "--form", paramLabel = "FORM", defaultValue = "auto",

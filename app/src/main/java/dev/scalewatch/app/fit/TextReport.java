@@ -75,6 +75,8 @@ final class TextReport {
   }
 
   private static String orNa(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "n/a (no other supported candidate)";
+    return Double.isFinite(v)
+        ? String.format(Locale.ROOT, "%.2f", v)
+        : "n/a (no other supported candidate)";
   }
 }

@@ -45,7 +45,9 @@ public final class EmergenceDetector {
     this.minPointsBefore = minPointsBefore;
   }
 
-  /** Defaults for a metric bounded by {@code bound}: 0.1 near floor, 0.2 jump, ratio 4, 2 points. */
+  /**
+   * Defaults for a metric bounded by {@code bound}: 0.1 near floor, 0.2 jump, ratio 4, 2 scales.
+   */
   public static EmergenceDetector forBound(double bound) {
     return new EmergenceDetector(bound, 0.1, 0.2, 4, 2);
   }

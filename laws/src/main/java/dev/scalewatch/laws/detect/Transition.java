@@ -9,7 +9,8 @@ import dev.scalewatch.laws.fit.Parameter;
  * @param phase where the points stand relative to the break's transition region
  * @param location {@code d_i}, the x where half of the slope change has happened, with interval
  * @param sharpness {@code f_i} (smaller is sharper), with interval
- * @param slopeChange {@code c_i}, the change of log-log slope (negative bends upward), with interval
+ * @param slopeChange {@code c_i}, the change of log-log slope (negative bends upward), with its
+ *     interval
  * @param onset x where 10% of the slope change has happened, with interval
  * @param end x where 90% of the slope change has happened, with interval
  * @param pointsBeforeOnset points with x below the onset

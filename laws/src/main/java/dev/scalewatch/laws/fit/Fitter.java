@@ -12,9 +12,10 @@ import java.util.List;
  *
  * <p>The wide search draws many cheap starts over ranges derived from the data's x and y span
  * (see {@code Starts}; for two or more breaks half of them keep the floor and breaks of the best
- * fit with one break fewer and draw only the new break), refines the best few with Levenberg-Marquardt, drops results whose breaks
- * vanished and keeps the lowest loss. {@link #refit} warm-starts from a previous fit for streaming
- * use and falls back to the wide search when the warm start no longer explains the new points.
+ * fit with one break fewer and draw only the new break), refines the best few with
+ * Levenberg-Marquardt, drops results whose breaks vanished and keeps the lowest loss.
+ * {@link #refit} warm-starts from a previous fit for streaming use and falls back to the wide
+ * search when the warm start no longer explains the new points.
  *
  * <p>Failures: {@link IllegalArgumentException} for too few points or a series that does not suit
  * the form. Results are deterministic for given options. Immutable and thread-safe.
@@ -88,7 +89,8 @@ public final class Fitter {
     }
     if (best != null && shortRun < options.maxIterations()) {
       Refiner.Result polished = new Refiner(p).refine(best.theta(), options.maxIterations());
-      if (polished.cost() <= best.cost() && (bestDegenerate || !vanishedBreak(form, polished.theta()))) {
+      boolean keeps = bestDegenerate || !vanishedBreak(form, polished.theta());
+      if (polished.cost() <= best.cost() && keeps) {
         best = polished;
       }
     }
@@ -151,7 +153,8 @@ public final class Fitter {
     for (int i = 0; i < order.length; i++) {
       order[i] = i + 1;
     }
-    java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> theta[b.indexBreak(i) + 1]));
+    java.util.Arrays.sort(
+        order, java.util.Comparator.comparingDouble(i -> theta[b.indexBreak(i) + 1]));
     for (int i = 0; i < order.length; i++) {
       System.arraycopy(theta, b.indexBreak(order[i]), out, b.indexBreak(i + 1), 3);
     }

@@ -9,10 +9,11 @@ import java.util.List;
  * @param candidates every candidate tried, by number of breaks
  * @param decidedBy which criterion decided
  * @param holdout number of largest-x points held out for the out-of-sample error
- * @param aiccMargin AICc of the best other supported candidate minus the chosen one's (positive: the chosen
- *     is also better by AICc; negative: it was chosen on out-of-sample error despite AICc)
- * @param holdoutRatio the best other supported candidate's holdout RMSLE divided by the chosen one's (> 1:
- *     the chosen extrapolates better)
+ * @param aiccMargin AICc of the best other supported candidate minus the chosen one's (positive:
+ *     the chosen is also better by AICc; negative: it was chosen on out-of-sample error or
+ *     parsimony despite AICc)
+ * @param holdoutRatio the best other supported candidate's holdout RMSLE divided by the chosen
+ *     one's (> 1: the chosen extrapolates better)
  */
 public record Selection(
     Candidate chosen, List<Candidate> candidates, Criterion decidedBy, int holdout,

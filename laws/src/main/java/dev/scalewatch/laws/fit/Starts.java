@@ -73,7 +73,7 @@ final class Starts {
     double span = p.span();
     for (int i = 0; i < n; i++) {
       d[i] = p.tMin - 0.05 * span + random.nextDouble() * 1.25 * span;
-      lf[i] = Math.log(0.01) + random.nextDouble() * (Math.log(Math.max(0.2, span)) - Math.log(0.01));
+      lf[i] = drawSharpness(span);
     }
     sortBreaks(d, lf);
     offer(bnslStart(b, la, d, lf));
@@ -101,11 +101,16 @@ final class Starts {
     }
     double span = p.span();
     d[n - 1] = p.tMin - 0.05 * span + random.nextDouble() * 1.25 * span;
-    lf[n - 1] =
-        Math.log(0.01) + random.nextDouble() * (Math.log(Math.max(0.2, span)) - Math.log(0.01));
+    lf[n - 1] = drawSharpness(span);
     sortBreaks(d, lf);
     double la = b.floor() && random.nextBoolean() ? anchor[0] : drawFloor(b);
     offer(bnslStart(b, la, d, lf));
+  }
+
+  /** ln f, log-uniform from 0.01 to the span of ln x (at least 0.2). */
+  private double drawSharpness(double span) {
+    double lo = Math.log(0.01);
+    return lo + random.nextDouble() * (Math.log(Math.max(0.2, span)) - lo);
   }
 
   private static void sortBreaks(double[] d, double[] lf) {
@@ -121,7 +126,9 @@ final class Starts {
     }
   }
 
-  /** Solves the linear parameters given floor, break locations and sharpness; null if degenerate. */
+  /**
+   * Solves the linear parameters given floor, break locations and sharpness; null if degenerate.
+   */
   private Start bnslStart(Bnsl b, double la, double[] d, double[] lf) {
     int n = p.size();
     int cols = 2 + b.breaks();

@@ -114,7 +114,7 @@ public record Bnsl(int breaks, boolean floor) implements Form {
     return offset() + 1;
   }
 
-  /** Index of {@code c_i} for break {@code i} in {@code 1..breaks}; {@code d_i} and {@code f_i} follow. */
+  /** Index of {@code c_i} for break {@code i} in {@code 1..breaks}; {@code d_i, f_i} follow. */
   public int indexBreak(int i) {
     if (i < 1 || i > breaks) {
       throw new IllegalArgumentException("break must be in 1.." + breaks + ": " + i);

@@ -31,7 +31,7 @@ public sealed interface Form permits Bnsl, Chinchilla {
   /** Number of inputs: 1 for single-axis forms, 2 for {@code L(N, D)}. */
   int inputs();
 
-  /** Whether internal parameter {@code i} is the natural logarithm of natural parameter {@code i}. */
+  /** Whether internal parameter {@code i} is the natural logarithm of natural parameter i. */
   boolean isLogScaled(int i);
 
   /**
@@ -40,7 +40,8 @@ public sealed interface Form permits Bnsl, Chinchilla {
    * @param theta internal parameters
    * @param t1 natural log of the first input
    * @param t2 natural log of the second input (ignored by single-input forms)
-   * @param gradient if not null, receives {@code d ln y / d theta}; length {@link #parameterCount()}
+   * @param gradient if not null, receives {@code d ln y / d theta} (length
+   *     {@link #parameterCount()})
    * @return {@code ln y}
    */
   double logValue(double[] theta, double t1, double t2, double[] gradient);

@@ -1,6 +1,7 @@
 package dev.scalewatch.laws.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,14 +54,15 @@ class EmergenceDetectorTest {
     }
     Emergence e = detector.detect(x, y);
     assertThat(e.emergent()).as(e.reason()).isFalse();
-    assertThat(e.largestEarlierStep()).isCloseTo(0.09, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(e.largestEarlierStep()).isCloseTo(0.09, within(1e-9));
   }
 
   @Test
   void shouldAverageRepeatedScales() {
-    Emergence e = detector.detect(new double[] {1, 1, 2, 3, 4}, new double[] {0, 0.02, 0.01, 0.02, 0.9});
+    Emergence e =
+        detector.detect(new double[] {1, 1, 2, 3, 4}, new double[] {0, 0.02, 0.01, 0.02, 0.9});
     assertThat(e.emergent()).isTrue();
-    assertThat(e.floor()).isCloseTo(0.01, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(e.floor()).isCloseTo(0.01, within(1e-12));
   }
 
   /** Column {@code col} (3 = x, 5 = y) of the rows of one family, task and the params axis. */

@@ -12,7 +12,7 @@ import dev.scalewatch.laws.form.Bnsl;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Detectors that read a fit: transitions, predicted inflections, broken laws, inverse forecasts. */
+/** Detectors that read a fit: transitions, inflections ahead, broken laws, inverse forecasts. */
 class FitDetectorsTest {
 
   private static final double[] SHARP = {0.01, 5, 0.1, 2.0, 1e4, 0.1};
@@ -98,7 +98,8 @@ class FitDetectorsTest {
     InverseForecast f = InverseForecaster.solve(fitter.fit(Bnsl.powerLawWithFloor(), s), 1.0, 10);
     assertThat(f.status()).isEqualTo(InverseForecast.Status.UNREACHABLE);
     assertThat(f.reason()).contains("stays above 1");
-    assertThatThrownBy(() -> InverseForecaster.solve(fitter.fit(Bnsl.powerLawWithFloor(), s), -1, 3))
+    Fit fit = fitter.fit(Bnsl.powerLawWithFloor(), s);
+    assertThatThrownBy(() -> InverseForecaster.solve(fit, -1, 3))
         .hasMessageContaining("inverse.target must be finite and > 0: -1");
   }
 
