@@ -97,6 +97,26 @@ class FitCommandTest {
   }
 
   @Test
+  void shouldFitChinchillaFromModelSizeTokensAndLoss() throws IOException {
+    StringBuilder s = new StringBuilder("n,d,loss\n");
+    for (int i = 0; i < 6; i++) {
+      for (int j = 0; j < 6; j++) {
+        double n = 1e7 * Math.pow(1e3, i / 5.0);
+        double d = 1e9 * Math.pow(1e3, j / 5.0);
+        double loss = 1.817 + 482.0 / Math.pow(n, 0.348) + 2085.4 / Math.pow(d, 0.366);
+        s.append(String.format(Locale.ROOT, "%s,%s,%s%n", n, d, loss));
+      }
+    }
+    int code = run(write("nd.csv", s.toString()).toString(), "--form", "chinchilla", "--json");
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.path("law").path("form").asText()).isEqualTo("chinchilla");
+    assertThat(json.path("parameters").get(2).path("name").asText()).isEqualTo("alpha");
+    assertThat(json.path("parameters").get(2).path("value").asDouble()).isBetween(0.347, 0.349);
+    assertThat(json.path("forecasts").get(0).has("x2")).isTrue();
+  }
+
+  @Test
   void shouldWriteAPlotWithPointsFitBandAndBreaks() throws IOException {
     Path png = dir.resolve("plots/fit.png");
     int code = run(powerLawFile(20).toString(), "--holdout", "3", "--breaks", "1", "--plot",
