@@ -1,6 +1,7 @@
 package dev.scalewatch.app;
 
 import dev.scalewatch.app.cli.ProduceCommand;
+import dev.scalewatch.app.cli.ReplayCommand;
 import dev.scalewatch.app.cli.TailCommand;
 import dev.scalewatch.app.cli.UpCommand;
 import dev.scalewatch.app.config.SettingsDefaultProvider;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
           + "($SCALEWATCH_CONFIG, else ./scalewatch.properties); flags win, then the environment, "
           + "then the file."
     },
-    subcommands = {UpCommand.class, TailCommand.class, ProduceCommand.class, FitCommand.class})
+    subcommands = {UpCommand.class, TailCommand.class, ProduceCommand.class, ReplayCommand.class, FitCommand.class})
 public final class ScaleWatch implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -5,18 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scalewatch.ingest.validate.EventValidator;
 import dev.scalewatch.ingest.validate.Violation;
-import dev.scalewatch.schemas.EvalResult;
-import dev.scalewatch.schemas.MetricPoint;
-import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.json.AvroJson;
 import dev.scalewatch.schemas.json.AvroJsonException;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import dev.scalewatch.ingest.client.RawEventProducer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +44,16 @@ public final class IngestGateway implements AutoCloseable {
 
   private final GatewayConfig config;
   private final EventValidator validator = new EventValidator();
-  private final RawEventPublisher publisher;
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
+
+  private final RawEventProducer producer;
 
   public IngestGateway(GatewayConfig config, String bootstrapServers, SchemaRegistryClient registry) {
     this.config = config;
-    this.publisher = new RawEventPublisher(bootstrapServers, registry);
+    this.producer = new RawEventProducer(bootstrapServers, registry, Map.of(
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) ACK_TIMEOUT.toMillis(),
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis() / 2,
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis()));
   }
 
   /** Adds the batch endpoints to {@code app}; call before it starts. */
@@ -97,14 +103,14 @@ public final class IngestGateway implements AutoCloseable {
           "this token writes project '%s' only, not '%s'; nothing of this batch was accepted", project, foreign)));
       return;
     }
-    List<RawEventPublisher.Keyed> accepted = new ArrayList<>();
+    List<SpecificRecord> accepted = new ArrayList<>();
     List<BatchResult.Error> errors = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       convert(batch.get(i), i, kind, project, accepted, errors);
     }
     try {
-      publisher.publish(accepted);
-    } catch (RawEventPublisher.PublishException e) {
+      producer.sendAllAndWait(accepted, ACK_TIMEOUT);
+    } catch (RawEventProducer.PublishException e) {
       log.warn("Gateway could not publish a batch of {} {}: {}", accepted.size(), kind, e.getMessage());
       answer(ctx, HttpStatus.SERVICE_UNAVAILABLE, BatchResult.rejected(null,
           "the broker did not acknowledge the batch (" + e.getMessage() + "); nothing is promised, retry later"));
@@ -114,7 +120,7 @@ public final class IngestGateway implements AutoCloseable {
   }
 
   private void convert(JsonNode node, int index, EventKind kind, String project,
-      List<RawEventPublisher.Keyed> accepted, List<BatchResult.Error> errors) {
+      List<SpecificRecord> accepted, List<BatchResult.Error> errors) {
     if (!node.isObject()) {
       errors.add(new BatchResult.Error(index, null, "event must be a JSON object: " + abbreviate(node)));
       return;
@@ -129,33 +135,12 @@ public final class IngestGateway implements AutoCloseable {
       errors.add(new BatchResult.Error(index, e.field(), e.getMessage()));
       return;
     }
-    List<Violation> violations = violations(event);
+    List<Violation> violations = validator.validate(event);
     if (!violations.isEmpty()) {
       violations.forEach(v -> errors.add(new BatchResult.Error(index, v.field(), v.message())));
       return;
     }
-    accepted.add(keyed(event));
-  }
-
-  private List<Violation> violations(SpecificRecord event) {
-    if (event instanceof Run run) {
-      return validator.validate(run);
-    }
-    if (event instanceof MetricPoint point) {
-      return validator.validate(point);
-    }
-    return validator.validate((EvalResult) event);
-  }
-
-  private static RawEventPublisher.Keyed keyed(SpecificRecord event) {
-    if (event instanceof Run run) {
-      return new RawEventPublisher.Keyed(run.getRunId(), run.getUpdatedAt().toEpochMilli(), run);
-    }
-    if (event instanceof MetricPoint point) {
-      return new RawEventPublisher.Keyed(point.getRunId(), point.getEventTime().toEpochMilli(), point);
-    }
-    EvalResult eval = (EvalResult) event;
-    return new RawEventPublisher.Keyed(eval.getRunId(), eval.getEventTime().toEpochMilli(), eval);
+    accepted.add(event);
   }
 
   private String projectOf(String authorization) {
@@ -191,6 +176,6 @@ public final class IngestGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    publisher.close();
+    producer.close();
   }
 }

@@ -5,6 +5,7 @@ import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Run;
 import java.util.List;
 import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Checks the rules of the event contract that Avro's types cannot express, for the HTTP gateway and
@@ -12,7 +13,7 @@ import java.util.Objects;
  *
  * <p>Rules: {@code project}, {@code run_id}, {@code metric}, {@code task} and {@code split} are
  * non-blank and at most {@value #MAX_NAME_CHARS} characters (a longer string is rejected, never
- * truncated); {@code step} {@literal >=} 0; {@code tokens_seen}, parameter counts, planned tokens,
+ * truncated); {@code step} {@literal >=} 0; {@code tokens_seen}, parameter counts (of runs, points and evals), planned tokens,
  * {@code sample_count} and {@code shots} {@literal >=} 0 when present; {@code flops} and {@code stderr}
  * finite and {@literal >=} 0 when present; {@code event_time} and {@code updated_at} after the epoch
  * ({@literal >} 0 ms), {@code ended_at} not before {@code started_at}; optional names at most
@@ -37,6 +38,24 @@ public final class EventValidator {
 
   /** Creates a validator; it holds no state, so one instance can serve every thread. */
   public EventValidator() {
+  }
+
+  /**
+   * Checks a Run, MetricPoint or EvalResult, whichever {@code event} is.
+   *
+   * @throws IllegalArgumentException if the event is none of those
+   */
+  public List<Violation> validate(SpecificRecord event) {
+    if (event instanceof Run run) {
+      return validate(run);
+    }
+    if (event instanceof MetricPoint point) {
+      return validate(point);
+    }
+    if (event instanceof EvalResult eval) {
+      return validate(eval);
+    }
+    throw new IllegalArgumentException("not a Run, MetricPoint or EvalResult: " + event.getSchema().getFullName());
   }
 
   /**
@@ -81,6 +100,7 @@ public final class EventValidator {
     Objects.requireNonNull(point, "point");
     Violations v = new Violations();
     checkProgress(v, point.getProject(), point.getRunId(), point.getStep(), point.getTokensSeen(), point.getFlops());
+    v.nonNegative("parameters", point.getParameters());
     v.requiredTime("event_time", point.getEventTime());
     v.requiredText("metric", point.getMetric(), MAX_NAME_CHARS);
     v.requiredText("split", point.getSplit(), MAX_NAME_CHARS);
@@ -97,6 +117,7 @@ public final class EventValidator {
     Objects.requireNonNull(eval, "eval");
     Violations v = new Violations();
     checkProgress(v, eval.getProject(), eval.getRunId(), eval.getStep(), eval.getTokensSeen(), eval.getFlops());
+    v.nonNegative("parameters", eval.getParameters());
     v.requiredText("task", eval.getTask(), MAX_NAME_CHARS);
     v.requiredText("metric", eval.getMetric(), MAX_NAME_CHARS);
     v.finiteNonNegative("stderr", eval.getStderr());
