@@ -45,7 +45,8 @@ class KafkaTransport:
         self._kafka_error = KafkaError
         self._new_producer = Producer
         self._settings = settings
-        self._registry = SchemaRegistryClient({"url": settings.registry_url})
+        new_client = getattr(SchemaRegistryClient, "new_client", SchemaRegistryClient)  # mock:// for tests
+        self._registry = new_client({"url": settings.registry_url})
         self._serializer = AvroSerializer(self._registry, raw_event_schema())
         self._context = SerializationContext(RAW_TOPIC, MessageField.VALUE)
         self._config = {**PRODUCER_DEFAULTS, **settings.producer_config,

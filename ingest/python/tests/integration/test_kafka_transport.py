@@ -12,8 +12,9 @@ STEPS = 1000  # x 10 metrics x 10 runs = 100k points
 
 
 def kafka_run(stack, spool_dir, project, run_id, **kwargs):
-    return scalewatch.init(project, run_id=run_id, transport="kafka", bootstrap_servers=stack.bootstrap,
-                           registry_url=stack.registry, spool_dir=str(spool_dir), **kwargs)
+    settings = {"transport": "kafka", "bootstrap_servers": stack.bootstrap, "registry_url": stack.registry,
+                "spool_dir": str(spool_dir), **kwargs}
+    return scalewatch.init(project, run_id=run_id, **settings)
 
 
 def test_100k_points_from_10_concurrent_runs_arrive_exactly_once(stack, spool_dir):
