@@ -162,6 +162,7 @@ class EventValidatorTest {
         Arguments.of("flops", "flops must be >= 0: -1.0E18", change((MetricPoint p) -> p.setFlops(-1e18))),
         Arguments.of("event_time", "event_time must be > 0", change((MetricPoint p) -> p.setEventTime(Instant.ofEpochMilli(0)))),
         Arguments.of("event_time", "event_time is required: null", change((MetricPoint p) -> p.put("event_time", null))),
+        Arguments.of("parameters", "parameters must be >= 0: -10", change((MetricPoint p) -> p.setParameters(-10L))),
         Arguments.of("metric", "metric must not be blank: ''", change((MetricPoint p) -> p.setMetric(""))),
         Arguments.of("split", "split must not be blank: ' '", change((MetricPoint p) -> p.setSplit(" "))));
   }
@@ -197,6 +198,7 @@ class EventValidatorTest {
         Arguments.of("shots", "shots must be >= 0: -2", change((EvalResult e) -> e.setShots(-2))),
         Arguments.of("flops", "flops must be finite: -Infinity", change((EvalResult e) -> e.setFlops(Double.NEGATIVE_INFINITY))),
         Arguments.of("tokens_seen", "tokens_seen must be >= 0: -1", change((EvalResult e) -> e.setTokensSeen(-1L))),
+        Arguments.of("parameters", "parameters must be >= 0: -1", change((EvalResult e) -> e.setParameters(-1L))),
         Arguments.of("event_time", "event_time must be > 0", change((EvalResult e) -> e.setEventTime(Instant.ofEpochMilli(-5)))));
   }
 
