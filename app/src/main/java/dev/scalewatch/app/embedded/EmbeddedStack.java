@@ -4,6 +4,9 @@ import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.http.Health;
 import dev.scalewatch.app.http.HttpServer;
 import dev.scalewatch.ingest.gateway.IngestGateway;
+import dev.scalewatch.ingest.normalize.Normalizer;
+import dev.scalewatch.ingest.normalize.NormalizerConfig;
+import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.registry.EmbeddedSchemaRegistry;
 import dev.scalewatch.registry.RegistryConfig;
 import java.util.ArrayDeque;
@@ -15,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole ScaleWatch stack in one process: KRaft broker, schema registry, one Flink MiniCluster
- * and the HTTP server, with every piece of state under {@link StackConfig#dataDirectory()}.
+ * The whole ScaleWatch stack in one process: KRaft broker, schema registry, the Kafka Streams
+ * normalizer, one Flink MiniCluster and the HTTP server (health and the ingest gateway), with every
+ * piece of state under {@link StackConfig#dataDirectory()}.
  *
- * <p>Start order follows dependencies (broker, topics, registry, Flink, HTTP); {@link #close()}
+ * <p>Start order follows dependencies (broker, topics, registry, normalizer, Flink, HTTP); {@link #close()}
  * stops them in reverse. If a component fails to start, the ones already started are stopped and
  * the cause is thrown. Not thread-safe: start and close from one thread (close is idempotent).
  */
@@ -29,6 +33,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private EmbeddedKafkaBroker broker;
   private EmbeddedSchemaRegistry registry;
+  private Normalizer normalizer;
   private EmbeddedFlink flink;
   private HttpServer http;
   private SchemaRegistryClient registryClient;
@@ -61,10 +66,13 @@ public final class EmbeddedStack implements AutoCloseable {
         RegistryConfig.of(broker.bootstrapServers(), config.host(), config.registryPort())));
     registryClient = track(SchemaRegistryClients.forUrl(registry.url()));
     ContractRegistration.registerAll(registryClient);
+    normalizer = track(Normalizer.start(
+        NormalizerConfig.of(broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
     Health health = new Health()
         .register("broker", broker.bootstrapServers(), broker::isHealthy)
         .register("registry", registry.url(), registry::isReady)
+        .register("normalizer", Topics.RAW + " -> normalized topics", normalizer::isRunning)
         .register("flink", flink.restAddress(), flink::isHealthy);
     IngestGateway gateway = track(new IngestGateway(config.gateway(), broker.bootstrapServers(), registryClient));
     http = track(HttpServer.start(config.host(), config.httpPort(), health,

@@ -53,7 +53,7 @@ class EmbeddedStackIT {
   }
 
   @Test
-  void shouldReportBrokerRegistryAndFlinkUpOnHealth() throws Exception {
+  void shouldReportBrokerRegistryNormalizerAndFlinkUpOnHealth() throws Exception {
     var response = get(stack.httpUrl() + "/health");
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -62,6 +62,7 @@ class EmbeddedStackIT {
     assertThat(health.get("components").get("broker").get("status").asText()).isEqualTo("UP");
     assertThat(health.get("components").get("registry").get("status").asText()).isEqualTo("UP");
     assertThat(health.get("components").get("flink").get("status").asText()).isEqualTo("UP");
+    assertThat(health.get("components").get("normalizer").get("status").asText()).isEqualTo("UP");
     assertThat(health.get("components").get("broker").get("address").asText()).isEqualTo(stack.bootstrapServers());
   }
 
