@@ -75,6 +75,7 @@ public final class Selector {
     Series held = series.tail(h);
     List<Candidate> candidates = new ArrayList<>();
     Fit previous = null;
+    Fit previousPartial = null;
     for (int b = 0; b <= maxBreaks; b++) {
       Bnsl form = Bnsl.withBreaks(b);
       int k = form.parameterCount();
@@ -84,7 +85,9 @@ public final class Selector {
       Fit full = fitter.fit(form, series, previous, List.of());
       double holdoutRmsle = Double.NaN;
       if (n - h >= k + 1) {
-        holdoutRmsle = fitter.fit(form, train).rmsle(held);
+        Fit partial = fitter.fit(form, train, previousPartial, List.of());
+        holdoutRmsle = partial.rmsle(held);
+        previousPartial = partial;
       }
       candidates.add(new Candidate(b, full, aicc(full, n, k), holdoutRmsle, supported(full, b)));
       previous = full;
