@@ -41,6 +41,8 @@ def _scalar(value: Any) -> Any:
 
 def real(name: str, value: Any) -> float:
     """A float from a real number; NaN and infinities are kept (they are the divergence signal)."""
+    if type(value) is float:  # the common case, checked first: log() is on the training loop's path
+        return value
     value = _scalar(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidEventError(f"{name} must be a real number (NaN and inf allowed), got {type(value).__name__}: {value!r}")
@@ -53,6 +55,8 @@ def optional_real(name: str, value: Any) -> Optional[float]:
 
 def count(name: str, value: Any, required: bool = False) -> Optional[int]:
     """A non-negative integer; integral floats such as 2.1e9 are accepted, fractions are not."""
+    if type(value) is int and 0 <= value < 1 << 63:
+        return value
     if value is None:
         if required:
             raise InvalidEventError(f"{name} is required (a non-negative integer)")

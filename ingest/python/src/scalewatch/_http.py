@@ -135,6 +135,9 @@ class HttpTransport:
     def in_flight(self) -> List[Entry]:
         return []
 
+    def in_flight_count(self) -> int:
+        return 0
+
     def trouble(self) -> Optional[str]:
         return self._down
 

@@ -38,7 +38,7 @@ class KafkaTransport:
 
     def __init__(self, settings: Settings):
         from confluent_kafka import KafkaError, Producer
-        from confluent_kafka.schema_registry import SchemaRegistryClient
+        from confluent_kafka.schema_registry import SchemaRegistryClient, topic_subject_name_strategy
         from confluent_kafka.schema_registry.avro import AvroSerializer
         from confluent_kafka.serialization import MessageField, SerializationContext
 
@@ -47,7 +47,10 @@ class KafkaTransport:
         self._settings = settings
         new_client = getattr(SchemaRegistryClient, "new_client", SchemaRegistryClient)  # mock:// for tests
         self._registry = new_client({"url": settings.registry_url})
-        self._serializer = AvroSerializer(self._registry, raw_event_schema())
+        # The topic-name strategy, explicitly: subject scalewatch.raw-value (newer clients default to a
+        # strategy that asks the registry for subject associations first, and costs a cache lookup per record).
+        self._serializer = AvroSerializer(self._registry, raw_event_schema(),
+                                          conf={"subject.name.strategy": topic_subject_name_strategy})
         self._context = SerializationContext(RAW_TOPIC, MessageField.VALUE)
         self._config = {**PRODUCER_DEFAULTS, **settings.producer_config,
                         "bootstrap.servers": settings.bootstrap_servers,
@@ -121,6 +124,9 @@ class KafkaTransport:
 
     def in_flight(self) -> List[Entry]:
         return list(self._in_flight.values())
+
+    def in_flight_count(self) -> int:
+        return len(self._in_flight)
 
     def trouble(self) -> Optional[str]:
         if self._down is None and self._in_flight and time.monotonic() - self._progress > STALL_SECONDS:

@@ -79,7 +79,7 @@ class Sender(threading.Thread):
     def stats(self) -> Dict[str, Any]:
         transport = self._transport
         return {**self.counts, "online": self._online, "backlog": len(self._backlog),
-                "in_flight": len(transport.in_flight()) if transport is not None else 0,
+                "in_flight": transport.in_flight_count() if transport is not None else 0,
                 "spool_file": str(self._spool.path) if self._spool.is_open else None}
 
     # -- sender thread --------------------------------------------------------------------------
@@ -144,7 +144,7 @@ class Sender(threading.Thread):
             self._to_backlog(entries)
 
     def _replay(self) -> None:
-        if len(self._transport.in_flight()) > MAX_IN_FLIGHT:
+        if self._transport.in_flight_count() > MAX_IN_FLIGHT:
             return
         chunk = [self._backlog.popleft() for _ in range(min(self._max_batch, len(self._backlog)))]
         left = self._transport.submit(chunk)
@@ -219,7 +219,7 @@ class Sender(threading.Thread):
 
     def _finish_flushes(self) -> None:
         if self._flushes and self._queue.empty() and (not self._online or not self._backlog):
-            in_flight = self._transport.in_flight() if self._transport is not None else []
+            in_flight = self._transport.in_flight_count() if self._transport is not None else 0
             if not self._online or not in_flight:
                 for marker in self._flushes:
                     marker.done.set()
@@ -232,7 +232,7 @@ class Sender(threading.Thread):
         while self._online and time.monotonic() < deadline:
             if self._backlog:
                 self._replay()
-            if not self._backlog and not self._transport.in_flight():
+            if not self._backlog and not self._transport.in_flight_count():
                 break
             self._pump(0.05)
         if self._transport is not None:

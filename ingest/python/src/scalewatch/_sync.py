@@ -114,7 +114,7 @@ def sync_file(spool: Spool, transport: Transport, timeout: float) -> int:
         delivered += _settle(spool, transport, 0.0)
         if transport.trouble():
             break
-    while transport.in_flight() and time.monotonic() < deadline and not transport.trouble():
+    while transport.in_flight_count() and time.monotonic() < deadline and not transport.trouble():
         delivered += _settle(spool, transport, 0.1)
     for entry in transport.abandon():
         log.info("scalewatch-sync: seq %d of %s not acknowledged; kept", entry.seq, spool.path)
