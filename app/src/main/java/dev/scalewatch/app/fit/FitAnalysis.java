@@ -69,6 +69,9 @@ final class FitAnalysis {
       throw new InputException(e.getMessage()
           + (s.holdout() > 0 ? " (" + train.size() + " points left after --holdout "
               + s.holdout() + ")" : ""));
+    } catch (IllegalStateException e) {
+      throw new InputException(e.getMessage() + " (try another --form; for a score pass"
+          + " --higher-is-better so that the fitted quantity falls with x)");
     }
     double ms = (System.nanoTime() - t0) / 1e6;
     Metric m = s.metric();
