@@ -14,10 +14,13 @@ final class TextReport {
         r.fittedAs());
     if (r.selection() != null) {
       FitReport.SelectionSummary s = r.selection();
+      String evidence = "ONLY_SUPPORTED".equals(s.decidedBy())
+          ? "no other candidate's breaks are supported"
+          : String.format(Locale.ROOT, "AICc margin %s over the best other, holdout RMSLE ratio %s",
+              orNa(s.aiccMargin()), orNa(s.holdoutRatio()));
       out.printf(Locale.ROOT,
-          "chosen: %d break(s), decided by %s (AICc margin %s over the best other, holdout"
-              + " RMSLE ratio %s; %d largest-x points held out inside the selection)%n",
-          s.breaks(), s.decidedBy(), orNa(s.aiccMargin()), orNa(s.holdoutRatio()), s.holdout());
+          "chosen: %d break(s), decided by %s (%s; %d largest-x points held out inside the"
+              + " selection)%n", s.breaks(), s.decidedBy(), evidence, s.holdout());
       for (FitReport.CandidateSummary c : s.candidates()) {
         out.printf(Locale.ROOT, "  %d break(s): AICc %10.2f   holdout RMSLE %.4g%s%n",
             c.breaks(), c.aicc(), c.holdoutRmsle(),

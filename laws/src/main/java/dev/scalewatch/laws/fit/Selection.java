@@ -28,7 +28,9 @@ public record Selection(
     /** Several candidates extrapolated about equally well; the lowest AICc among them won. */
     AICC,
     /** Too few points to hold any out; AICc alone. */
-    AICC_ONLY
+    AICC_ONLY,
+    /** No other candidate was supported: each has a slope change within its interval of 0. */
+    ONLY_SUPPORTED
   }
 
   /** The chosen fit. */

@@ -137,7 +137,9 @@ public final class Selector {
       }
     }
     Selection.Criterion criterion;
-    if (byHoldout == null) {
+    if (candidates.size() == 1) {
+      criterion = Selection.Criterion.ONLY_SUPPORTED;
+    } else if (byHoldout == null) {
       criterion = Selection.Criterion.AICC_ONLY;
     } else if (chosen == byAicc && chosen == byHoldout) {
       criterion = Selection.Criterion.BOTH;

@@ -20,6 +20,10 @@ class SelectorTest {
           Synthetic.logspace(1e3, 1e8, 20), 0.03, seed);
       Selection selection = selector.select(s);
       assertThat(selection.chosen().breaks()).as("breaks chosen, seed %d", seed).isZero();
+      long supported = selection.candidates().stream().filter(Candidate::supported).count();
+      assertThat(selection.decidedBy() == Selection.Criterion.ONLY_SUPPORTED)
+          .as("criterion %s with %d supported candidates", selection.decidedBy(), supported)
+          .isEqualTo(supported == 1);
     }
   }
 
