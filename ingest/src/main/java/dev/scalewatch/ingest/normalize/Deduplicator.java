@@ -20,6 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class Deduplicator {
 
+  /** An odd constant (2^64 / golden ratio): multiplying by it is a bijection that spreads a step's bits. */
+  private static final long SPREAD = 0x9E3779B97F4A7C15L;
   private static final byte METRIC = 'M';
   private static final byte EVAL = 'E';
 
@@ -54,7 +56,11 @@ final class Deduplicator {
     return false;
   }
 
-  /** Encodes kind, step, shots and length-prefixed UTF-8 names, so that no two keys collide. */
+  /**
+   * Encodes kind, step, shots and length-prefixed UTF-8 names, so that no two keys are equal. The step
+   * is stored multiplied by {@link #SPREAD}: {@code Bytes.hashCode} is a base-31 polynomial over the
+   * bytes, under which consecutive small steps collide in hash buckets by the hundreds.
+   */
   private static Bytes key(byte kind, long step, int shots, String... names) {
     byte[][] encoded = new byte[names.length][];
     int size = 1 + Long.BYTES + Integer.BYTES;
@@ -62,7 +68,7 @@ final class Deduplicator {
       encoded[i] = names[i].getBytes(StandardCharsets.UTF_8);
       size += Integer.BYTES + encoded[i].length;
     }
-    ByteBuffer buffer = ByteBuffer.allocate(size).put(kind).putLong(step).putInt(shots);
+    ByteBuffer buffer = ByteBuffer.allocate(size).put(kind).putLong(step * SPREAD).putInt(shots);
     for (byte[] name : encoded) {
       buffer.putInt(name.length).put(name);
     }

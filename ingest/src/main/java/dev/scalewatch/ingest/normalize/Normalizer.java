@@ -45,7 +45,7 @@ public final class Normalizer implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     SchemaRegistryClient registry = SchemaRegistryClients.forUrl(config.registryUrl());
     KafkaStreams streams = new KafkaStreams(
-        NormalizerTopology.buildTopology(registry, config.dedupEntriesPerPartition()), config.toStreamsProperties());
+        NormalizerTopology.buildTopology(registry, config), config.toStreamsProperties());
     streams.setUncaughtExceptionHandler(e -> {
       log.error("Normalizer {} stops: processing failed and cannot continue ({}); fix the cause and restart, "
           + "it resumes from its last committed offsets", config.applicationId(), e.toString(), e);

@@ -23,6 +23,10 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
  * @param threads stream threads, 1 or more (each handles some of the raw topic's partitions)
  * @param dedupEntriesPerPartition keys the dedup store of one partition remembers before it forgets
  *     the least recently seen one
+ * @param dedupChangelog whether the dedup store is backed by a changelog topic (default true): with it,
+ *     the dedup memory survives restarts and rebalances; without it, each put costs no extra record
+ *     (about twice the throughput) but a task starts with an empty memory, so a retry of a point
+ *     processed before a restart passes again
  * @param streamsOverrides further Kafka Streams, consumer or producer settings (e.g. {@code linger.ms});
  *     they win over the defaults of {@link #toStreamsProperties()}
  */
@@ -33,6 +37,7 @@ public record NormalizerConfig(
     Path stateDirectory,
     int threads,
     int dedupEntriesPerPartition,
+    boolean dedupChangelog,
     Map<String, Object> streamsOverrides) {
 
   /** Default application id. */
@@ -61,31 +66,37 @@ public record NormalizerConfig(
   /** Returns a config with the defaults: application id {@value #DEFAULT_APPLICATION_ID}, 1 thread. */
   public static NormalizerConfig of(String bootstrapServers, String registryUrl, Path stateDirectory) {
     return new NormalizerConfig(bootstrapServers, registryUrl, DEFAULT_APPLICATION_ID, stateDirectory, 1,
-        DEFAULT_DEDUP_ENTRIES, Map.of());
+        DEFAULT_DEDUP_ENTRIES, true, Map.of());
   }
 
   /** Returns a copy with another application id. */
   public NormalizerConfig withApplicationId(String id) {
     return new NormalizerConfig(bootstrapServers, registryUrl, id, stateDirectory, threads,
-        dedupEntriesPerPartition, streamsOverrides);
+        dedupEntriesPerPartition, dedupChangelog, streamsOverrides);
   }
 
   /** Returns a copy with another number of stream threads. */
   public NormalizerConfig withThreads(int count) {
     return new NormalizerConfig(bootstrapServers, registryUrl, applicationId, stateDirectory, count,
-        dedupEntriesPerPartition, streamsOverrides);
+        dedupEntriesPerPartition, dedupChangelog, streamsOverrides);
   }
 
   /** Returns a copy with another dedup bound per partition. */
   public NormalizerConfig withDedupEntriesPerPartition(int entries) {
     return new NormalizerConfig(bootstrapServers, registryUrl, applicationId, stateDirectory, threads,
-        entries, streamsOverrides);
+        entries, dedupChangelog, streamsOverrides);
+  }
+
+  /** Returns a copy with or without the dedup store's changelog (see the record comment). */
+  public NormalizerConfig withDedupChangelog(boolean changelog) {
+    return new NormalizerConfig(bootstrapServers, registryUrl, applicationId, stateDirectory, threads,
+        dedupEntriesPerPartition, changelog, streamsOverrides);
   }
 
   /** Returns a copy with further Kafka Streams settings (they replace earlier overrides). */
   public NormalizerConfig withStreamsOverrides(Map<String, Object> overrides) {
     return new NormalizerConfig(bootstrapServers, registryUrl, applicationId, stateDirectory, threads,
-        dedupEntriesPerPartition, overrides);
+        dedupEntriesPerPartition, dedupChangelog, overrides);
   }
 
   /**

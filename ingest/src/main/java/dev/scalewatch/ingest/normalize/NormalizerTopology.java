@@ -9,7 +9,6 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaSerializer;
 import dev.scalewatch.schemas.serde.AvroSerde;
-import java.util.Locale;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -34,7 +33,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>State: {@value #DEDUP_STORE}, an in-memory LRU map per partition holding at most
  * {@code dedupEntriesPerPartition} keys (evictions are written to its changelog as tombstones, so a
- * restored store has the same bound), and {@value #RUN_STORE}, an in-memory store of each partition's
+ * restored store has the same bound; the changelog can be switched off, see
+ * {@link NormalizerConfig#dedupChangelog()}), and {@value #RUN_STORE}, an in-memory store of each partition's
  * runs; both are backed by changelog topics and restored on restart. Building is pure: no I/O.
  */
 public final class NormalizerTopology {
@@ -63,25 +63,20 @@ public final class NormalizerTopology {
 
   /** Builds the topology for a config, with a registry client from its URL. */
   public static Topology buildTopology(NormalizerConfig config) {
-    return buildTopology(SchemaRegistryClients.forUrl(config.registryUrl()), config.dedupEntriesPerPartition());
+    return buildTopology(SchemaRegistryClients.forUrl(config.registryUrl()), config);
   }
 
-  /**
-   * Builds the topology over a registry client.
-   *
-   * @param dedupEntriesPerPartition keys the dedup store of one partition remembers, >= 1
-   * @throws IllegalArgumentException if the bound is below 1
-   */
-  public static Topology buildTopology(SchemaRegistryClient registry, int dedupEntriesPerPartition) {
-    if (dedupEntriesPerPartition < 1) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "dedupEntriesPerPartition must be >= 1: %d", dedupEntriesPerPartition));
+  /** Builds the topology over a registry client; of the config it uses the dedup settings only. */
+  public static Topology buildTopology(SchemaRegistryClient registry, NormalizerConfig config) {
+    var dedup = Stores.keyValueStoreBuilder(
+        Stores.lruMap(DEDUP_STORE, config.dedupEntriesPerPartition()), Serdes.Bytes(), Serdes.ByteArray());
+    if (!config.dedupChangelog()) {
+      dedup = dedup.withLoggingDisabled();
     }
     Topology topology = new Topology();
     topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.RAW);
     topology.addProcessor(PROCESSOR, () -> new NormalizeProcessor(registry), SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.lruMap(DEDUP_STORE, dedupEntriesPerPartition), Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+    topology.addStateStore(dedup, PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(RUN_STORE), Serdes.String(), AvroSerde.specific(Run.class, registry)),
         PROCESSOR);

@@ -11,6 +11,7 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
 import dev.scalewatch.schemas.serde.AvroKafkaSerializer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
@@ -49,11 +50,18 @@ final class NormalizerDriver implements AutoCloseable {
   }
 
   NormalizerDriver(int dedupEntries) {
+    this(dedupEntries, true);
+  }
+
+  NormalizerDriver(int dedupEntries, boolean dedupChangelog) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normalizer-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(NormalizerTopology.buildTopology(registry, dedupEntries), props);
+    NormalizerConfig config = NormalizerConfig.of("unused:9092", "mock://" + scope, Path.of("unused"))
+        .withDedupEntriesPerPartition(dedupEntries)
+        .withDedupChangelog(dedupChangelog);
+    driver = new TopologyTestDriver(NormalizerTopology.buildTopology(registry, config), props);
     rawSerializer = new AvroKafkaSerializer<>(registry);
     raw = driver.createInputTopic(Topics.RAW, new ByteArraySerializer(), new ByteArraySerializer());
     runs = driver.createOutputTopic(Topics.RUNS, new StringDeserializer(),

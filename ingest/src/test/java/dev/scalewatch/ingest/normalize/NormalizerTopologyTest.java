@@ -122,6 +122,25 @@ class NormalizerTopologyTest {
   }
 
   @Test
+  void shouldBackDedupStoreWithChangelogByDefault() {
+    d.send("r1", point("r1", 1, 1.0).build());
+
+    assertThat(d.driver.producedTopicNames()).contains("normalizer-test-dedup-changelog");
+  }
+
+  @Test
+  void shouldStillDropRepeatsWithoutDedupChangelog() {
+    try (NormalizerDriver unlogged = new NormalizerDriver(1_000, false)) {
+      unlogged.send("r1", point("r1", 1, 1.0).build());
+      unlogged.send("r1", point("r1", 1, 1.0).build());
+
+      assertThat(unlogged.allMetrics()).hasSize(1);
+      assertThat(unlogged.driver.producedTopicNames()).doesNotContain("normalizer-test-dedup-changelog")
+          .contains("normalizer-test-runs-changelog");
+    }
+  }
+
+  @Test
   void shouldAutoRegisterUnknownRunOnceAsRunning() {
     d.send("r1", point("r1", 7, 3.0).build());
     d.send("r1", point("r1", 8, 2.9).build());
