@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scalewatch.app.ScaleWatch;
 import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Topics;
@@ -15,6 +16,8 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
 import dev.scalewatch.schemas.serde.AvroKafkaSerializer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +142,32 @@ class EmbeddedStackIT {
       assertThat(records.iterator().next().value().getValue()).isEqualTo(2.0);
     }
     assertThat(stack.broker().isHealthy()).isTrue();
+  }
+
+  @Test
+  void shouldReportUndecodableRecordsInTailAndPrintTheRest() throws Exception {
+    String topic = "it.tail";
+    stack.broker().admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
+        var producer = new KafkaProducer<String, byte[]>(
+            StackClients.producerConfig(stack.bootstrapServers()), null, new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, "r", new byte[] {7, 7, 7})).get();
+      byte[] valid = new AvroKafkaSerializer<MetricPoint>(registry).serialize(topic, point("r", 5, Double.NaN));
+      producer.send(new ProducerRecord<>(topic, "r", valid)).get();
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int exit = ScaleWatch.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
+        "tail", topic, "--from-beginning", "--max", "2", "--json",
+        "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl());
+
+    assertThat(exit).isZero();
+    assertThat(err.toString()).contains(topic).contains("partition 0").contains("offset 0");
+    JsonNode line = JSON.readTree(out.toString().strip());
+    assertThat(line.get("offset").asLong()).isEqualTo(1);
+    assertThat(line.get("value").get("step").asLong()).isEqualTo(5);
+    assertThat(line.get("value").get("value").asText()).isEqualTo("NaN");
   }
 
   private static void pollUntilError(KafkaConsumer<String, MetricPoint> consumer) {
