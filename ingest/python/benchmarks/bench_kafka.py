@@ -71,8 +71,9 @@ def bench(bootstrap, registry, points, spool_dir, producer_config):
     run.finish()
     stats = run.stats()
     assert stats["spooled"] == 0 and stats["rejected"] == 0, stats
-    return {"points": steps * len(METRICS), "log_seconds": round(logged, 3), "acked_seconds": round(total, 3),
-            "log_points_per_s": round(steps * len(METRICS) / logged), "acked_points_per_s": round(steps * len(METRICS) / total),
+    points = steps * len(METRICS)
+    return {"points": points, "log_seconds": round(logged, 3), "acked_seconds": round(total, 3),
+            "log_points_per_s": round(points / logged), "acked_points_per_s": round(points / total),
             "cpus": os.cpu_count(), "python": platform.python_version()}
 
 
@@ -92,7 +93,8 @@ def main():
         bootstrap, registry = args.bootstrap_servers, args.registry_url
         if args.start_stack:
             process, bootstrap, registry = start_stack(args.start_stack, work)
-        results = [bench(bootstrap, registry, args.points, os.path.join(work, "spool"), args.producer_config) for _ in range(args.repeat)]
+        spool = os.path.join(work, "spool")
+        results = [bench(bootstrap, registry, args.points, spool, args.producer_config) for _ in range(args.repeat)]
         results.sort(key=lambda r: r["acked_points_per_s"])
         median = results[len(results) // 2]
         median["all_acked_points_per_s"] = [r["acked_points_per_s"] for r in results]

@@ -45,7 +45,8 @@ def real(name: str, value: Any) -> float:
         return value
     value = _scalar(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidEventError(f"{name} must be a real number (NaN and inf allowed), got {type(value).__name__}: {value!r}")
+        raise InvalidEventError(
+            f"{name} must be a real number (NaN and inf allowed), got {type(value).__name__}: {value!r}")
     return float(value)
 
 

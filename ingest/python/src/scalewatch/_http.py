@@ -142,8 +142,15 @@ class HttpTransport:
         return self._down
 
     def probe(self) -> bool:
-        """Always worth a try: the next batch is the probe (the sender backs off between tries)."""
-        return True
+        """True if ``GET {url}/health`` answers 200, or 404 (a gateway without a health endpoint)."""
+        try:
+            with urllib.request.urlopen(self._url + "/health", timeout=5) as response:
+                return response.status == 200
+        except urllib.error.HTTPError as e:
+            e.close()
+            return e.code == 404
+        except (urllib.error.URLError, socket.timeout, ConnectionError, OSError):
+            return False
 
     def abandon(self) -> List[Entry]:
         return []

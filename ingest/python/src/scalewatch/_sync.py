@@ -11,7 +11,6 @@ import logging
 import os
 import sys
 import time
-from pathlib import Path
 from typing import List, Optional
 
 from ._config import DEFAULT_BOOTSTRAP_SERVERS, DEFAULT_REGISTRY_URL, DEFAULT_SPOOL_DIR, Settings

@@ -1,9 +1,10 @@
 """Reads back what reached the stack, to check counts and contents.
 
-ARRIVAL selects where: "raw" reads scalewatch.raw (what the SDK wrote, before the normalizer: the
-strictest check of the SDK itself, no dedup helps), "normalized" reads scalewatch.metrics,
-scalewatch.evals and scalewatch.runs (end to end, after the Kafka Streams normalizer). Switch with
-SCALEWATCH_IT_ARRIVAL=normalized (or change the default here) once the normalizer runs in `up`.
+ARRIVAL selects where the tests look by default: "normalized" reads scalewatch.metrics,
+scalewatch.evals and scalewatch.runs (end to end, after the Kafka Streams normalizer, which runs in
+`up`); "raw" reads scalewatch.raw (what the SDK or the gateway wrote, before any dedup). Switch with
+SCALEWATCH_IT_ARRIVAL=raw. The Kafka-transport tests also read "raw" explicitly: the idempotent
+producer and the spool's acknowledgements must leave no duplicate even there.
 """
 import math
 import os
@@ -18,7 +19,7 @@ from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-ARRIVAL = os.environ.get("SCALEWATCH_IT_ARRIVAL", "raw")
+ARRIVAL = os.environ.get("SCALEWATCH_IT_ARRIVAL", "normalized")
 RAW = "scalewatch.raw"
 NORMALIZED = {"metric": "scalewatch.metrics", "eval": "scalewatch.evals", "run": "scalewatch.runs"}
 
@@ -43,10 +44,13 @@ def _kind(event: dict) -> str:
     return "eval" if "task" in event else "metric"
 
 
-def arrived_events(stack, run_ids, metrics: int, evals: int = 0, runs: int = 0, timeout: float = 90.0) -> Arrivals:
-    """Everything of the given runs that arrived, read until the expected counts are reached and
-    then to the end of every partition (so duplicates beyond the expected counts are seen too)."""
-    topics = [RAW] if ARRIVAL == "raw" else list(NORMALIZED.values())
+def arrived_events(stack, run_ids, metrics: int, evals: int = 0, runs: int = 0, timeout: float = 90.0,
+                   source: str = ARRIVAL) -> Arrivals:
+    """Everything of the given runs that arrived in ``source`` ("raw" or "normalized"), read until the
+    expected counts are reached and then to the end of every partition (so duplicates are seen too)."""
+    if source not in ("raw", "normalized"):
+        raise ValueError(f"source must be raw or normalized: {source!r}")
+    topics = [RAW] if source == "raw" else list(NORMALIZED.values())
     keys = {r.encode() for r in run_ids}
     registry = SchemaRegistryClient({"url": stack.registry})
     deserializer = AvroDeserializer(registry)

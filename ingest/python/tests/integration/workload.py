@@ -1,9 +1,10 @@
 """A deterministic training workload: 10 metrics per step, NaN/inf included, and a few evals."""
 import math
 import threading
-from typing import Callable, Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import scalewatch
+from arrivals import ARRIVAL
 
 METRICS = ("train/loss", "val/loss", "test/loss", "eval/ppl", "lr", "grad_norm", "tokens_per_s",
            "loss_scale", "weight_norm", "train/acc")
@@ -21,7 +22,8 @@ def tokens(step: int) -> int:
     return step * 4096
 
 
-def log_steps(run: scalewatch.Run, run_index: int, steps: range, between: Callable[[int], None] = lambda s: None) -> None:
+def log_steps(run: scalewatch.Run, run_index: int, steps: range,
+              between: Callable[[int], None] = lambda s: None) -> None:
     for step in steps:
         run.log({name: value(run_index, step, i) for i, name in enumerate(METRICS)}, step=step, tokens=tokens(step))
         if step % EVAL_EVERY == 0:
@@ -54,7 +56,11 @@ def run_concurrently(count: int, target: Callable[[int], None]) -> None:
         raise errors[0]
 
 
-def check_exactly_once(found, run_ids: List[str], steps: int, project: str) -> None:
+def check_exactly_once(found, run_ids: List[str], steps: int, project: str, params: Optional[int] = None,
+                       source: str = ARRIVAL) -> None:
+    """Counts and contents: each expected point once, nothing else. ``params`` is the runs' N: after
+    the normalizer (source "normalized") points carry it and flops = 6 N D; raw points carry neither."""
+    enriched = source != "raw" and params is not None
     points, evals = expected(run_ids, steps)
     assert len(found.metrics) == len(points), f"{len(found.metrics)} metric points arrived, expected {len(points)}"
     seen = {}
@@ -69,7 +75,8 @@ def check_exactly_once(found, run_ids: List[str], steps: int, project: str) -> N
         assert got["project"] == project
         assert got["tokens_seen"] == tokens(key[2])
         assert got["split"] == SPLITS.get(key[1], "train")
-        assert got["flops"] is None
+        assert got["flops"] == (6.0 * params * tokens(key[2]) if enriched else None), (key, got["flops"])
+        assert got.get("parameters") == (params if enriched else None)
     assert len(found.evals) == evals
     assert len({(e["run_id"], e["step"]) for e in found.evals}) == evals
     assert all(e["task"] == "arith_3digit_add" and e["stderr"] == 0.01 and e["shots"] == 2 for e in found.evals)

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 import scalewatch
-from conftest import PROJECT, TOKEN
+from fake_gateway import PROJECT, TOKEN
 from scalewatch._config import Settings
 
 
@@ -40,7 +40,8 @@ def test_log_eval_sends_an_eval_result(gateway, http_run):
     run.log_eval("arithmetic_3digit_addition", "accuracy", 0.41, step=20000, stderr=0.01, shots=2, tokens=4e9)
     run.finish()
     (result,) = gateway.received["eval"]
-    assert {k: result[k] for k in ("task", "metric", "value", "step", "stderr", "shots", "tokens_seen", "sample_count")} == \
+    fields = ("task", "metric", "value", "step", "stderr", "shots", "tokens_seen", "sample_count")
+    assert {k: result[k] for k in fields} == \
         {"task": "arithmetic_3digit_addition", "metric": "accuracy", "value": 0.41, "step": 20000, "stderr": 0.01,
          "shots": 2, "tokens_seen": 4_000_000_000, "sample_count": None}
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import TOKEN
+from fake_gateway import TOKEN
 
 STEPS = 300
 
@@ -149,7 +149,7 @@ def test_a_new_run_with_the_same_id_replays_what_an_earlier_process_left(gateway
 
 
 def test_connection_refused_is_never_raised_into_the_training_loop(http_run):
-    from conftest import FakeGateway
+    from fake_gateway import FakeGateway
 
     dead = FakeGateway()
     dead.stop()  # nothing listens on this port any more
@@ -160,7 +160,8 @@ def test_connection_refused_is_never_raised_into_the_training_loop(http_run):
     assert run.stats()["spooled"] == 2 * 1000 + 1 + 2 and run.stats()["delivered"] == 0
 
 
-@pytest.mark.parametrize("missing,message", [("gateway_url", "needs gateway_url"), ("token", "needs the project's token")])
+@pytest.mark.parametrize("missing,message", [("gateway_url", "needs gateway_url"),
+                                             ("token", "needs the project's token")])
 def test_http_transport_needs_url_and_token(missing, message, gateway, tmp_path):
     import scalewatch
 

@@ -1,8 +1,7 @@
 """scalewatch-sync sends what runs left in the spool and deletes the files it emptied."""
 import subprocess
-import sys
 
-from conftest import TOKEN
+from fake_gateway import TOKEN
 from scalewatch._spool import Spool
 from scalewatch._sync import main
 

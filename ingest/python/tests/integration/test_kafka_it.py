@@ -29,8 +29,10 @@ def test_100k_points_from_10_concurrent_runs_arrive_exactly_once(stack, spool_di
             assert run.stats()["spooled"] == 0
 
     run_concurrently(RUNS, train)
+    raw = arrived_events(stack, run_ids, metrics=RUNS * STEPS * 10, evals=RUNS * 5, runs=2 * RUNS, source="raw")
+    check_exactly_once(raw, run_ids, STEPS, project, params=124_000_000, source="raw")
     found = arrived_events(stack, run_ids, metrics=RUNS * STEPS * 10, evals=RUNS * 5, runs=2 * RUNS)
-    check_exactly_once(found, run_ids, STEPS, project)
+    check_exactly_once(found, run_ids, STEPS, project, params=124_000_000)
     by_run = {}
     for r in found.runs:
         by_run.setdefault(r["run_id"], []).append(r)
