@@ -9,7 +9,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The runs one stream task knows, by project and run id: a changelog-backed store with an
- * in-memory cache of the newest entries in front (most lookups are for a run the task just saw).
+ * in-memory cache in front, by run id alone (most lookups are for a run the task just saw; a run id
+ * used by two projects falls through to the store).
  *
  * <p>Runs are keyed by project and run id so that two projects using the same run id do not share
  * metadata. Store failures propagate (they fail the task). Not thread-safe: one per stream task.
@@ -35,22 +36,21 @@ final class RunDirectory {
 
   /** Returns the run, or null if this task has not seen it. */
   Run find(String project, String runId) {
-    String key = key(project, runId);
-    Run run = cache.get(key);
-    if (run == null) {
-      run = store.get(key);
-      if (run != null) {
-        cache.put(key, run);
-      }
+    Run run = cache.get(runId);
+    if (run != null && run.getProject().equals(project)) {
+      return run;
+    }
+    run = store.get(key(project, runId));
+    if (run != null) {
+      cache.put(runId, run);
     }
     return run;
   }
 
   /** Remembers a run's newest metadata (replacing what was known). */
   void put(Run run) {
-    String key = key(run.getProject(), run.getRunId());
-    store.put(key, run);
-    cache.put(key, run);
+    store.put(key(run.getProject(), run.getRunId()), run);
+    cache.put(run.getRunId(), run);
   }
 
   /** Registers a run first seen through one of its events: status RUNNING, updated at the event time. */

@@ -20,7 +20,8 @@ class NormalizerConfigTest {
     assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "scalewatch-normalizer")
         .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
-        .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("state").toString());
+        .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("state").toString())
+        .containsEntry("producer.batch.size", 262_144);
     assertThat(config.dedupChangelog()).isTrue();
     assertThat(config.dedupEntriesPerPartition()).isEqualTo(NormalizerConfig.DEFAULT_DEDUP_ENTRIES);
   }
