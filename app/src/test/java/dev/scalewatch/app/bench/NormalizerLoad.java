@@ -48,11 +48,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Run from the repository root (after {@code mvn -B -o -q install -DskipTests}):
  * <pre>
  * mvn -B -o -q -pl app exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.scalewatch.app.bench.NormalizerLoad -Dexec.args="1000000 4 1 300000"
+ *     -Dexec.mainClass=dev.scalewatch.app.bench.NormalizerLoad -Dexec.args="1000000 4 1 1000000"
  * </pre>
  * Arguments, all optional: events measured (default 1,000,000), partitions of every topic (default 4,
  * as {@code scalewatch up}), normalizer threads (default 1), warm-up events drained before the clock
- * starts (default 300,000; the JIT compiler takes most of a core for the first seconds). Every Java system property starting with
+ * starts (default 1,000,000: the JIT compiler takes most of a core for the first seconds). Every Java system property starting with
  * {@code normalizer.} is passed to Kafka Streams without the prefix, e.g.
  * {@code -Dnormalizer.commit.interval.ms=500}; {@code -Ddedup.changelog.off=true} runs the dedup store
  * without its changelog.
@@ -69,7 +69,7 @@ public final class NormalizerLoad {
     int events = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
     int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 4;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    int warmup = args.length > 3 ? Integer.parseInt(args[3].replace("_", "")) : 300_000;
+    int warmup = args.length > 3 ? Integer.parseInt(args[3].replace("_", "")) : 1_000_000;
     Path data = Files.createTempDirectory("scalewatch-normalizer-load");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), "127.0.0.1", 0, 0);
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
