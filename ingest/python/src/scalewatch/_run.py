@@ -6,7 +6,6 @@ import logging
 import secrets
 import threading
 import time
-import weakref
 from typing import Any, Dict, Mapping, Optional
 
 from . import _events as ev
@@ -151,7 +150,7 @@ class Run:
         return f"Run(project={self._project!r}, run_id={self._run_id!r}, transport={self._settings.transport!r})"
 
 
-_live_runs: "weakref.WeakSet[Run]" = weakref.WeakSet()
+_live_runs: "set[Run]" = set()  # strong references: an unfinished run is flushed at exit even if dropped
 
 
 @atexit.register

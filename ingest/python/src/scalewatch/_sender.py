@@ -23,7 +23,8 @@ from ._transport import Outcomes, Transport
 log = logging.getLogger("scalewatch")
 
 MAX_IN_FLIGHT = 200_000  # replay pauses above this many unacknowledged events
-BACKOFF_START, BACKOFF_MAX = 0.5, 5.0
+BACKOFF_START, BACKOFF_MAX = 0.5, 5.0  # seconds between probes while offline, doubling
+REPEAT_WARNING_SECONDS = 60.0  # the same trouble is logged again at most this often
 
 
 class _Flush:
@@ -51,7 +52,9 @@ class Sender(threading.Thread):
         self._max_batch = max_batch
         self._flush_timeout = flush_timeout
         self._online = True
-        self._reason: Optional[str] = None
+        self._outage = False  # offline since the last delivery
+        self._warned: Optional[str] = None
+        self._warned_at = 0.0
         self._backoff = BACKOFF_START
         self._next_probe = 0.0
         self._flushes: List[_Flush] = []
@@ -168,8 +171,14 @@ class Sender(threading.Thread):
         acked += [e.seq for e in outcomes.rejected if e.spooled]
         self.counts["delivered"] += len(outcomes.delivered)
         self.counts["rejected"] += len(outcomes.rejected)
-        if outcomes.delivered and not self._online:
-            self._reconnected()
+        if outcomes.delivered:
+            if not self._online:
+                self._reconnected()
+            self._backoff = BACKOFF_START
+            if self._outage:
+                self._outage = False
+                log.warning("scalewatch: %s transport delivers again; %d spooled events to replay",
+                            self._transport.name, len(self._backlog))
         if outcomes.failed:
             self._to_backlog(outcomes.failed)
             self._offline(self._transport.trouble() or "delivery failed")
@@ -192,13 +201,17 @@ class Sender(threading.Thread):
         self.counts["spooled"] += self._spool.written - before
 
     def _offline(self, reason: str) -> None:
-        if self._online:
-            self._online = False
-            self._backoff = BACKOFF_START
-            self._next_probe = time.monotonic() + self._backoff
+        if not self._online:
+            return
+        self._online = False
+        self._outage = True
+        now = time.monotonic()
+        self._next_probe = now + self._backoff
+        self._backoff = min(self._backoff * 2, BACKOFF_MAX)
+        if reason != self._warned or now - self._warned_at > REPEAT_WARNING_SECONDS:
             log.warning("scalewatch: %s transport unavailable (%s); spooling to %s",
                         getattr(self._transport, "name", "?"), reason, self._spool.path)
-        self._reason = reason
+            self._warned, self._warned_at = reason, now
         if self._transport is not None:
             self._write(self._transport.in_flight())  # on disk in case the process ends first
 
@@ -206,16 +219,14 @@ class Sender(threading.Thread):
         if self._transport.probe():
             self._reconnected()
         else:
-            self._backoff = min(self._backoff * 2, BACKOFF_MAX)
             self._next_probe = time.monotonic() + self._backoff
+            self._backoff = min(self._backoff * 2, BACKOFF_MAX)
 
     def _reconnected(self) -> None:
         if not self._online:
-            log.warning("scalewatch: %s transport is back; replaying %d spooled events",
-                        self._transport.name, len(self._backlog))
+            log.info("scalewatch: %s transport answers; replaying %d spooled events",
+                     self._transport.name, len(self._backlog))
         self._online = True
-        self._reason = None
-        self._backoff = BACKOFF_START
 
     def _finish_flushes(self) -> None:
         if self._flushes and self._queue.empty() and (not self._online or not self._backlog):

@@ -126,6 +126,22 @@ def test_http_transport_works_without_confluent_kafka(gateway, tmp_path):
     assert [p["run_id"] for p in gateway.received["metric"]] == ["no-kafka"]
 
 
+def test_a_run_left_unfinished_is_flushed_at_interpreter_exit(gateway, tmp_path):
+    script = textwrap.dedent(f"""
+        import scalewatch
+        run = scalewatch.init("{PROJECT}", run_id="no-finish", transport="http", gateway_url="{gateway.url}",
+                              token="{TOKEN}", spool_dir="{tmp_path}")
+        for step in range(500):
+            run.log({{"loss": 1.0 / (step + 1)}}, step=step)
+        del run  # dropped without finish
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            env={k: v for k, v in os.environ.items() if not k.startswith("SCALEWATCH_")})
+    assert result.returncode == 0, result.stderr
+    assert sorted(p["step"] for p in gateway.received["metric"]) == list(range(500))
+    assert [r["status"] for r in gateway.received["run"]] == ["RUNNING"]
+
+
 def test_public_surface():
     assert set(scalewatch.__all__) >= {"init", "Run", "ScaleWatchError", "ConfigurationError", "InvalidEventError",
                                        "RunClosedError"}
