@@ -39,21 +39,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Load generator for the normalizer (not a test): starts the embedded KRaft broker and schema
- * registry in this JVM, pre-produces warm-up plus N RawEvents to {@code scalewatch.raw} (metric points of 100
- * runs, each run announced first by a Run with its parameter count), then starts the normalizer and
- * measures how fast it drains them into {@code scalewatch.metrics}: events per second from the
- * first to the last committed output record (counted by a read_committed byte-array consumer in
- * this JVM, so start-up and the first rebalance are not counted). Flink is not started: it plays no part here.
+ * registry in this JVM, pre-produces warm-up plus N RawEvents to {@code scalewatch.raw} (metric
+ * points of 100 runs, each run announced first by a Run with its parameter count), then starts the
+ * normalizer and measures how fast it drains them into {@code scalewatch.metrics}: events per second
+ * from the first to the last committed output record after the warm-up (counted by a
+ * read_committed byte-array consumer in this JVM, so start-up, the first rebalance and JIT warm-up
+ * are not counted), the process CPU per event and the busiest threads. Flink is not started: it
+ * plays no part here. The machine is shared: compare CPU per event, and rates of quiet runs only.
  *
- * <p>Run from the repository root (after {@code mvn -B -o -q install -DskipTests}):
+ * <p>Run from the repository root (after {@code mvn -B -o -q install -DskipTests}), with the heap of
+ * {@code scalewatch up}:
  * <pre>
- * mvn -B -o -q -pl app exec:java -Dexec.classpathScope=test \
+ * MAVEN_OPTS=-Xmx1g mvn -B -o -q -pl app test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.scalewatch.app.bench.NormalizerLoad -Dexec.args="1000000 4 1 1000000"
  * </pre>
  * Arguments, all optional: events measured (default 1,000,000), partitions of every topic (default 4,
  * as {@code scalewatch up}), normalizer threads (default 1), warm-up events drained before the clock
- * starts (default 1,000,000: the JIT compiler takes most of a core for the first seconds). Every Java system property starting with
- * {@code normalizer.} is passed to Kafka Streams without the prefix, e.g.
+ * starts (default 1,000,000: the JIT compiler takes most of a core for the first seconds). Every
+ * Java system property starting with {@code normalizer.} is passed to Kafka Streams without the prefix, e.g.
  * {@code -Dnormalizer.commit.interval.ms=500}; {@code -Ddedup.changelog.off=true} runs the dedup store
  * without its changelog.
  */
