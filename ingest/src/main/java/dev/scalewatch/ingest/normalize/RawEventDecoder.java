@@ -96,7 +96,8 @@ final class RawEventDecoder {
   }
 
   private static String describe(Schema reader, Schema writer) {
-    SchemaCompatibility.SchemaPairCompatibility pair = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+    SchemaCompatibility.SchemaPairCompatibility pair =
+        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
     if (pair.getType() != SchemaCompatibility.SchemaCompatibilityType.INCOMPATIBLE) {
       return null;
     }

@@ -13,10 +13,10 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Rules: {@code project}, {@code run_id}, {@code metric}, {@code task} and {@code split} are
  * non-blank and at most {@value #MAX_NAME_CHARS} characters (a longer string is rejected, never
- * truncated); {@code step} {@literal >=} 0; {@code tokens_seen}, parameter counts (of runs, points and evals), planned tokens,
- * {@code sample_count} and {@code shots} {@literal >=} 0 when present; {@code flops} and {@code stderr}
- * finite and {@literal >=} 0 when present; {@code event_time} and {@code updated_at} after the epoch
- * ({@literal >} 0 ms), {@code ended_at} not before {@code started_at}; optional names at most
+ * truncated); {@code step} {@literal >=} 0; {@code tokens_seen}, parameter counts (of runs,
+ * points and evals), planned tokens, {@code sample_count} and {@code shots} {@literal >=} 0 when
+ * present; {@code flops} and {@code stderr} finite and {@literal >=} 0 when present;
+ * {@code event_time} and {@code updated_at} after the epoch ({@literal >} 0 ms), {@code ended_at} not before {@code started_at}; optional names at most
  * {@value #MAX_NAME_CHARS} characters, {@code dataset} at most {@value #MAX_VALUE_CHARS};
  * {@code hyperparameters} and {@code tags} at most {@value #MAX_MAP_ENTRIES} entries with keys of at
  * most {@value #MAX_NAME_CHARS} and values of at most {@value #MAX_VALUE_CHARS} characters.
