@@ -28,13 +28,20 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * {@link NormalizerTopology#EVALS_SINK}) keyed by run id with the event time as record timestamp.
  *
  * <p>Failure behaviour: a record that cannot become a valid event (see {@link Rejected}) goes to
- * {@link NormalizerTopology#DEAD_LETTERS_SINK} with the reason, the original key and value bytes and
- * its topic, partition and offset; processing continues. Transient failures (registry unreachable,
+ * {@link NormalizerTopology#DEAD_LETTERS_SINK} with the reason, the original key and value bytes
+ * (unless together larger than {@link #MAX_ORIGINAL_BYTES}) and its topic, partition and offset;
+ * processing continues. Transient failures (registry unreachable,
  * store errors) propagate and fail the task, so the record is retried after the restart.
  * Not thread-safe: Kafka Streams creates one per task and calls it from one thread.
  */
 final class NormalizeProcessor implements Processor<byte[], byte[], Object, Object> {
 
+  /**
+   * Most original key plus value bytes a dead letter carries: the producer's default request limit
+   * (1 MiB) less room for the reason and the other fields. Larger originals are left out (the dead
+   * letter says where to read them), so that one huge record cannot stop the app.
+   */
+  static final int MAX_ORIGINAL_BYTES = 1_040_000;
   private static final byte[] TRUE = "true".getBytes(StandardCharsets.UTF_8);
 
   private final RawEventDecoder decoder;
@@ -123,16 +130,26 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
   }
 
   private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason) {
+    byte[] key = record.key();
+    byte[] value = record.value();
+    long size = (key == null ? 0L : key.length) + (value == null ? 0L : value.length);
+    if (size > MAX_ORIGINAL_BYTES) {
+      reason = String.format(Locale.ROOT, "%s; original key and value (%d bytes) left out of this dead letter "
+          + "(limit %d, the producer's request limit): read them at %s partition %d offset %d", reason, size,
+          MAX_ORIGINAL_BYTES, source.topic(), source.partition(), source.offset());
+      key = null;
+      value = null;
+    }
     DeadLetter letter = DeadLetter.newBuilder()
         .setReason(reason)
         .setSourceTopic(source.topic())
         .setPartition(source.partition())
         .setOffset(source.offset())
-        .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+        .setKey(key == null ? null : ByteBuffer.wrap(key))
+        .setValue(value == null ? null : ByteBuffer.wrap(value))
         .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
         .build();
-    context.forward(new Record<>(record.key(), letter, record.timestamp(), new RecordHeaders()),
+    context.forward(new Record<>(key, letter, record.timestamp(), new RecordHeaders()),
         NormalizerTopology.DEAD_LETTERS_SINK);
   }
 

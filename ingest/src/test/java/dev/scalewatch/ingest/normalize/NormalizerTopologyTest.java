@@ -259,6 +259,24 @@ class NormalizerTopologyTest {
   }
 
   @Test
+  void shouldLeaveOriginalBytesOutOfDeadLetterPastTheProducerLimit() {
+    byte[] huge = new byte[NormalizeProcessor.MAX_ORIGINAL_BYTES];
+    huge[0] = 7;
+    d.sendBytes(NormalizerDriver.key("r1"), huge);
+    d.send("r1", point("r1", 1, 3.0).build());
+
+    TestRecord<byte[], DeadLetter> letter = d.deadLetters.readRecord();
+    assertThat(letter.key()).isNull();
+    assertThat(letter.value().getKey()).isNull();
+    assertThat(letter.value().getValue()).isNull();
+    assertThat(letter.value().getReason()).isEqualTo("unknown magic byte 7 (expected 0): not the Confluent wire "
+        + "format; was it written by a plain Avro, JSON or string producer?; original key and value (1040002 bytes) "
+        + "left out of this dead letter (limit 1040000, the producer's request limit): read them at scalewatch.raw "
+        + "partition 0 offset 0");
+    assertThat(d.allMetrics()).hasSize(1);
+  }
+
+  @Test
   void shouldNameEveryBrokenRuleInOneDeadLetter() {
     d.send("r1", point("r1", -1, 1.0).setMetric(" ").setFlops(-1.0).build());
 
