@@ -89,11 +89,12 @@ class KafkaTransport:
 
     def submit(self, entries: List[Entry]) -> List[Entry]:
         produce = self._producer.produce
-        if not self._in_flight:
+        serialize, context, in_flight, on_delivery = self._serializer, self._context, self._in_flight, self._on_delivery
+        if not in_flight:
             self._progress = time.monotonic()
         for index, entry in enumerate(entries):
             try:
-                value = self.encode(entry)
+                value = serialize({"event": (BRANCHES[entry.kind], entry.event)}, context)  # as encode()
             except (ValueError, TypeError) as e:
                 log.error("scalewatch: dropping %s event that does not fit the schema: %s", entry.kind, e)
                 self._outcomes.rejected.append(entry)
@@ -102,7 +103,7 @@ class KafkaTransport:
                 self._down = f"schema registry {self._settings.registry_url}: {e}"
                 return entries[index:]
             event = entry.event
-            callback = partial(self._on_delivery, entry)
+            callback = partial(on_delivery, entry)
             for attempt in range(50):
                 try:
                     produce(RAW_TOPIC, value=value, key=event["run_id"].encode(),
@@ -113,7 +114,7 @@ class KafkaTransport:
             else:
                 self._down = "producer queue stayed full for 2.5 s"
                 return entries[index:]
-            self._in_flight[id(entry)] = entry
+            in_flight[id(entry)] = entry
             if index % 2000 == 1999:
                 self._producer.poll(0)
         return []

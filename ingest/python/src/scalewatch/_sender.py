@@ -58,6 +58,7 @@ class Sender(threading.Thread):
         self._backoff = BACKOFF_START
         self._next_probe = 0.0
         self._flushes: List[_Flush] = []
+        self._stopping = False
         self._spool_failed = False
         self.counts: Dict[str, int] = {"queued": 0, "delivered": 0, "rejected": 0, "spooled": 0}
         if leftovers:
@@ -94,13 +95,25 @@ class Sender(threading.Thread):
             self._transport = None
             self._online = False
             self._next_probe = float("inf")
-        stop = False
-        while not stop:
-            stop = self._step(block=not self._backlog or not self._online)
-        self._shutdown()
+        failures = 0
+        while not self._stopping:
+            try:
+                self._step(block=not self._backlog or not self._online)
+            except Exception:  # a bug here must not end the thread: events would pile up unsent
+                failures += 1
+                log.log(logging.ERROR if failures == 1 else logging.DEBUG,
+                        "scalewatch: sender step failed (%d so far); retrying", failures, exc_info=True)
+                time.sleep(0.1)
+        try:
+            self._shutdown()
+        except Exception:
+            log.exception("scalewatch: closing failed; undelivered events may be left in %s", self._spool.path)
+        finally:
+            for marker in self._flushes:
+                marker.done.set()
 
-    def _step(self, block: bool) -> bool:
-        entries, stop = self._take(0.05 if block else 0.0)
+    def _step(self, block: bool) -> None:
+        entries = self._take(0.05 if block else 0.0)
         if entries:
             self._dispatch(entries)
         self._pump(0.0)
@@ -110,18 +123,16 @@ class Sender(threading.Thread):
         if self._online and self._backlog:
             self._replay()
         self._finish_flushes()
-        return stop
 
-    def _take(self, timeout: float):
+    def _take(self, timeout: float) -> List[Entry]:
         items: List[Entry] = []
-        stop = False
         try:
             item = self._queue.get(timeout=timeout) if timeout > 0 else self._queue.get_nowait()
         except queue.Empty:
-            return items, stop
+            return items
         while True:
             if item is _STOP:
-                stop = True
+                self._stopping = True
             elif isinstance(item, _Flush):
                 self._flushes.append(item)
             else:
@@ -135,7 +146,7 @@ class Sender(threading.Thread):
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
-        return items, stop
+        return items
 
     def _dispatch(self, entries: List[Entry]) -> None:
         if self._online and not self._backlog:
