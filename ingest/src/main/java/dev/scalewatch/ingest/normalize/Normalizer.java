@@ -5,6 +5,7 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import java.time.Duration;
 import java.util.Objects;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -79,10 +80,15 @@ public final class Normalizer implements AutoCloseable {
     return config;
   }
 
-  /** Stops the app (waiting up to 30 s for the last commit) and releases the registry client. */
+  /**
+   * Stops the app (waiting up to 30 s for the last commit), leaves the consumer group so that a
+   * restart or another instance takes the partitions over at once (instead of after the session
+   * timeout, 45 s), and releases the registry client.
+   */
   @Override
   public void close() {
-    if (!streams.close(CLOSE_TIMEOUT)) {
+    if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT))) {
       log.warn("Normalizer {} did not stop within {}; its threads may still be shutting down",
           config.applicationId(), CLOSE_TIMEOUT);
     }
