@@ -68,7 +68,7 @@ def count(name: str, value: Any, required: bool = False) -> Optional[int]:
     if not isinstance(value, numbers.Integral):
         if not math.isfinite(value) or value != math.floor(value):
             raise InvalidEventError(f"{name} must be a whole number, got {value!r}")
-    result = int(value)
+    result = int(value)  # type: ignore[call-overload]  # a Real that is integral
     if result < 0:
         raise InvalidEventError(f"{name} must be >= 0, got {result}")
     if result >= 1 << 63:
@@ -76,12 +76,14 @@ def count(name: str, value: Any, required: bool = False) -> Optional[int]:
     return result
 
 
-def text(name: str, value: Any, required: bool = True) -> Optional[str]:
-    if value is None and not required:
-        return None
+def text(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidEventError(f"{name} must be a non-empty string, got {type(value).__name__}: {value!r}")
     return value
+
+
+def optional_text(name: str, value: Any) -> Optional[str]:
+    return None if value is None else text(name, value)
 
 
 def split_of(metric: str) -> str:

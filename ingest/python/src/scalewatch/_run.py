@@ -183,12 +183,12 @@ def init(project: str, run_id: Optional[str] = None, params: Optional[int] = Non
         gateway_url=gateway_url, token=token, spool_dir=spool_dir, producer_config=producer_config,
         flush_timeout=flush_timeout, max_batch=max_batch)
     run_fields = {
-        "name": ev.text("name", name, required=False),
-        "model_family": ev.text("model_family", model_family, required=False),
+        "name": ev.optional_text("name", name),
+        "model_family": ev.optional_text("model_family", model_family),
         "parameters": ev.count("params", params),
         "non_embedding_parameters": ev.count("non_embedding_params", non_embedding_params),
         "planned_tokens": ev.count("tokens_planned", tokens_planned),
-        "dataset": ev.text("dataset", dataset, required=False),
+        "dataset": ev.optional_text("dataset", dataset),
         "hyperparameters": ev.flatten("config", config),
         "tags": ev.flatten("tags", tags),
     }

@@ -18,7 +18,7 @@ import time
 from typing import Any, Callable, Deque, Dict, List, Optional
 
 from ._spool import Entry, Spool
-from ._transport import Outcomes, Transport
+from ._transport import Outcomes, Transport, Unavailable
 
 log = logging.getLogger("scalewatch")
 
@@ -44,7 +44,7 @@ class Sender(threading.Thread):
                  leftovers: List[Entry], max_batch: int, flush_timeout: float):
         super().__init__(name=name, daemon=True)
         self._make_transport = make_transport
-        self._transport: Optional[Transport] = None
+        self._transport: Transport = Unavailable("unstarted", "not started yet")
         self._spool = spool
         self._backlog: Deque[Entry] = collections.deque(leftovers)
         self._seq = spool.max_seq
@@ -81,9 +81,8 @@ class Sender(threading.Thread):
         self.join(timeout)
 
     def stats(self) -> Dict[str, Any]:
-        transport = self._transport
         return {**self.counts, "online": self._online, "backlog": len(self._backlog),
-                "in_flight": transport.in_flight_count() if transport is not None else 0,
+                "in_flight": self._transport.in_flight_count(),
                 "spool_file": str(self._spool.path) if self._spool.is_open else None}
 
     # -- sender thread --------------------------------------------------------------------------
@@ -92,7 +91,7 @@ class Sender(threading.Thread):
             self._transport = self._make_transport()
         except Exception as e:  # e.g. confluent_kafka not importable: keep everything on disk
             log.error("scalewatch: cannot start the transport (%s); events are spooled to %s", e, self._spool.path)
-            self._transport = None
+            self._transport = Unavailable("unavailable", f"cannot start: {e}")
             self._online = False
             self._next_probe = float("inf")
         failures = 0
@@ -169,8 +168,6 @@ class Sender(threading.Thread):
             log.info("scalewatch: spool replayed")
 
     def _pump(self, timeout: float) -> None:
-        if self._transport is None:
-            return
         self._handle(self._transport.poll(timeout))
         if self._online:
             reason = self._transport.trouble()
@@ -221,10 +218,9 @@ class Sender(threading.Thread):
         self._backoff = min(self._backoff * 2, BACKOFF_MAX)
         if reason != self._warned or now - self._warned_at > REPEAT_WARNING_SECONDS:
             log.warning("scalewatch: %s transport unavailable (%s); spooling to %s",
-                        getattr(self._transport, "name", "?"), reason, self._spool.path)
+                        self._transport.name, reason, self._spool.path)
             self._warned, self._warned_at = reason, now
-        if self._transport is not None:
-            self._write(self._transport.in_flight())  # on disk in case the process ends first
+        self._write(self._transport.in_flight())  # on disk in case the process ends first
 
     def _probe(self, now: float) -> None:
         if self._transport.probe():
@@ -241,15 +237,14 @@ class Sender(threading.Thread):
 
     def _finish_flushes(self) -> None:
         if self._flushes and self._queue.empty() and (not self._online or not self._backlog):
-            in_flight = self._transport.in_flight_count() if self._transport is not None else 0
-            if not self._online or not in_flight:
+            if not self._online or not self._transport.in_flight_count():
                 for marker in self._flushes:
                     marker.done.set()
                 self._flushes.clear()
 
     def _shutdown(self) -> None:
         deadline = time.monotonic() + self._flush_timeout
-        if not self._online and self._transport is not None:
+        if not self._online:
             self._probe(time.monotonic())
         while self._online and time.monotonic() < deadline:
             if self._backlog:
@@ -257,11 +252,10 @@ class Sender(threading.Thread):
             if not self._backlog and not self._transport.in_flight_count():
                 break
             self._pump(0.05)
-        if self._transport is not None:
-            left = self._transport.abandon()
-            self._handle(self._transport.poll(0))
-            self._to_backlog(left)
-            self._transport.close()
+        left = self._transport.abandon()
+        self._handle(self._transport.poll(0))
+        self._to_backlog(left)
+        self._transport.close()
         for marker in self._flushes:
             marker.done.set()
         pending = self._spool.pending_count()

@@ -16,7 +16,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Tuple
+from typing import IO, Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 from urllib.parse import quote
 
 log = logging.getLogger("scalewatch")
@@ -58,7 +58,7 @@ class Spool:
 
     def __init__(self, path: Path):
         self.path = path
-        self._file = None
+        self._file: Optional[IO[str]] = None
         self._unacked: Dict[int, Entry] = {}
         self.max_seq = 0
         self.written = 0
@@ -89,7 +89,7 @@ class Spool:
             raise SpoolBusy(str(self.path)) from None
         self._file = f
         f.seek(0)
-        acked = set()
+        acked: Set[int] = set()
         for number, line in enumerate(f, 1):
             try:
                 record = json.loads(line)
@@ -143,8 +143,7 @@ class Spool:
                 self.open()
         lines = [json.dumps({"seq": e.seq, "kind": e.kind, "event": e.event}, separators=(",", ":"))
                  for e in fresh]
-        self._file.write("\n".join(lines) + "\n")
-        self._file.flush()
+        self._write("\n".join(lines) + "\n")
         for e in fresh:
             e.spooled = True
             self._unacked[e.seq] = e
@@ -162,10 +161,15 @@ class Spool:
         if not self._unacked:
             self._rewrite_empty()
             return
-        self._file.write(json.dumps({"acked": _ranges(done)}, separators=(",", ":")) + "\n")
+        self._write(json.dumps({"acked": _ranges(done)}, separators=(",", ":")) + "\n")
+
+    def _write(self, text: str) -> None:
+        assert self._file is not None, "spool not open"
+        self._file.write(text)
         self._file.flush()
 
     def _rewrite_empty(self) -> None:
+        assert self._file is not None, "spool not open"
         self._file.seek(0)
         self._file.truncate()
         self._file.flush()

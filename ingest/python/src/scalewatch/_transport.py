@@ -33,6 +33,39 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
+class Unavailable:
+    """Stands in for a transport that could not start (e.g. confluent_kafka missing): takes nothing,
+    so everything stays in the spool for ``scalewatch-sync`` or a later run."""
+
+    def __init__(self, name: str, reason: str):
+        self.name = name
+        self._reason = reason
+
+    def submit(self, entries: List[Entry]) -> List[Entry]:
+        return list(entries)
+
+    def poll(self, timeout: float) -> "Outcomes":
+        return Outcomes()
+
+    def in_flight(self) -> List[Entry]:
+        return []
+
+    def in_flight_count(self) -> int:
+        return 0
+
+    def trouble(self) -> Optional[str]:
+        return self._reason
+
+    def probe(self) -> bool:
+        return False
+
+    def abandon(self) -> List[Entry]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
 class Outcomes:
     """Results collected since the last poll."""
 

@@ -126,6 +126,24 @@ def test_http_transport_works_without_confluent_kafka(gateway, tmp_path):
     assert [p["run_id"] for p in gateway.received["metric"]] == ["no-kafka"]
 
 
+def test_kafka_transport_that_cannot_start_spools_instead_of_raising(tmp_path):
+    script = textwrap.dedent(f"""
+        import sys
+        sys.modules["confluent_kafka"] = None  # the Kafka client is missing
+        import scalewatch
+        with scalewatch.init("{PROJECT}", run_id="no-client", transport="kafka", spool_dir="{tmp_path}",
+                             flush_timeout=0.5) as run:
+            run.log({{"loss": float("nan")}}, step=1)
+        assert run.stats()["spooled"] == 3, run.stats()
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            env={k: v for k, v in os.environ.items() if not k.startswith("SCALEWATCH_")})
+    assert result.returncode == 0, result.stderr
+    assert "cannot start the transport" in result.stderr
+    (spool,) = (tmp_path / PROJECT).glob("*.spool")
+    assert len(spool.read_text().splitlines()) == 3  # RUNNING, the point, FINISHED
+
+
 def test_a_run_left_unfinished_is_flushed_at_interpreter_exit(gateway, tmp_path):
     script = textwrap.dedent(f"""
         import scalewatch
