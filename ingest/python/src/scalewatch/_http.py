@@ -110,6 +110,11 @@ class HttpTransport:
                     log.error("scalewatch: gateway rejected %s event (step %s, %s): field %s: %s; dropped",
                               kind, batch[index].event.get("step"), batch[index].event.get("metric"),
                               error.get("field"), error.get("message"))
+        if not invalid:  # an error about the whole batch (not JSON, not an array): nothing was accepted
+            log.error("scalewatch: gateway refused a batch of %d %s events (400): %s; dropped",
+                      len(batch), kind, _snippet(answer))
+            self._outcomes.rejected.extend(batch)
+            return
         if len(invalid) > 5:
             log.error("scalewatch: gateway rejected %d %s events of a batch of %d in all", len(invalid),
                       kind, len(batch))

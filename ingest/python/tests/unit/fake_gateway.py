@@ -17,6 +17,7 @@ class FakeGateway:
         self.max_events = max_events
         self.max_bytes = max_bytes
         self.unavailable = False  # answer 503
+        self.batch_error = False  # answer 400 with an error about the whole batch
         self.invalid = lambda kind, event: None  # -> (field, message) for events to refuse
         self.received = {"run": [], "metric": [], "eval": []}
         self.requests = []  # (kind, status, events in body, body bytes)
@@ -82,6 +83,8 @@ class FakeGateway:
             return 403, {"accepted": 0, "errors": []}
         if self.unavailable:
             return 503, {"accepted": 0, "errors": []}
+        if self.batch_error:
+            return 400, {"accepted": 0, "errors": [{"index": None, "field": None, "message": "not an array"}]}
         errors, accepted = [], []
         for index, event in enumerate(events):
             problem = self.invalid(kind, event)

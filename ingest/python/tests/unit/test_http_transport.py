@@ -56,6 +56,22 @@ def test_invalid_events_of_a_400_batch_are_logged_and_not_retried_while_the_rest
     assert sum(1 for kind, *_ in gateway.requests if kind == "metric") == 1  # nothing re-sent
 
 
+def test_a_400_about_the_whole_batch_drops_it_as_rejected_without_retrying(gateway, http_run, caplog):
+    run = http_run()
+    assert run.flush(10)
+    gateway.batch_error = True
+    log_steps(run, range(30))
+    assert run.flush(10)
+    gateway.batch_error = False
+    run.finish()
+    assert gateway.received["metric"] == []
+    assert run.stats()["rejected"] == 60 and run.stats()["spooled"] == 0 and run.stats()["delivered"] == 2
+    assert "not an array" in caplog.text
+    metric_requests = [(status, n) for kind, status, n, _ in gateway.requests if kind == "metric"]
+    assert {status for status, _ in metric_requests} == {400}
+    assert sum(n for _, n in metric_requests) == 60  # each event sent once: not retried
+
+
 def test_batches_stay_under_the_event_limit_and_413_splits_them(gateway, http_run):
     gateway.max_events = 700  # the stand-in is stricter than the SDK's batch size: 413, then halves
     run = http_run(max_batch=5000)
