@@ -1,6 +1,7 @@
 package dev.scalewatch.app.bench;
 
 import dev.scalewatch.app.embedded.EmbeddedKafkaBroker;
+import dev.scalewatch.app.ingest.TestTopics;
 import dev.scalewatch.ingest.normalize.Normalizer;
 import dev.scalewatch.ingest.normalize.NormalizerConfig;
 import dev.scalewatch.registry.EmbeddedSchemaRegistry;
@@ -9,7 +10,6 @@ import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.RawEvent;
 import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.RunStatus;
-import dev.scalewatch.schemas.TopicSpec;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
@@ -26,14 +26,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -78,7 +75,7 @@ public final class NormalizerLoad {
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
             RegistryConfig.of(broker.bootstrapServers(), "127.0.0.1", 0));
         SchemaRegistryClient client = SchemaRegistryClients.forUrl(registry.url())) {
-      createTopics(broker.admin(), partitions);
+      TestTopics.createAndAwaitLeaders(broker.admin(), partitions);
       long produceStart = System.nanoTime();
       produce(broker.bootstrapServers(), client, warmup + events);
       System.out.printf(Locale.ROOT, "produced %,d raw events in %.1f s%n", warmup + events,
@@ -147,19 +144,6 @@ public final class NormalizerLoad {
     return overrides;
   }
 
-  private static void createTopics(Admin admin, int partitions) throws Exception {
-    List<NewTopic> topics = Topics.DATA.stream().map(spec -> topic(spec, partitions)).toList();
-    admin.createTopics(topics).all().get();
-  }
-
-  private static NewTopic topic(TopicSpec spec, int partitions) {
-    NewTopic topic = new NewTopic(spec.name(), partitions, (short) 1);
-    if (spec.compacted()) {
-      topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-    }
-    return topic;
-  }
-
   private static void produce(String bootstrapServers, SchemaRegistryClient client, int events) {
     AvroKafkaSerializer<RawEvent> serializer = new AvroKafkaSerializer<>(client);
     Map<String, Object> config = Map.of(
@@ -167,11 +151,12 @@ public final class NormalizerLoad {
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.LINGER_MS_CONFIG, 20,
         ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    TestTopics.FirstFailure failures = new TestTopics.FirstFailure();
     try (var producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int r = 0; r < RUNS; r++) {
         Run run = Run.newBuilder().setProject("load").setRunId("run-" + r).setStatus(RunStatus.RUNNING)
             .setNonEmbeddingParameters(1_000_000L * (r + 1)).setUpdatedAt(T0).build();
-        send(producer, serializer, run.getRunId(), run);
+        send(producer, serializer, run.getRunId(), run, failures);
       }
       for (int i = 0; i < events; i++) {
         int r = i % RUNS;
@@ -179,16 +164,17 @@ public final class NormalizerLoad {
         MetricPoint point = MetricPoint.newBuilder().setProject("load").setRunId("run-" + r).setStep(step)
             .setTokensSeen(step * 4096).setEventTime(T0.plusMillis(step)).setMetric("train/loss")
             .setValue(4.0 / Math.sqrt(step + 1)).build();
-        send(producer, serializer, point.getRunId(), point);
+        send(producer, serializer, point.getRunId(), point, failures);
       }
       producer.flush();
     }
+    failures.check();
   }
 
   private static void send(KafkaProducer<byte[], byte[]> producer, AvroKafkaSerializer<RawEvent> serializer,
-      String runId, Object event) {
+      String runId, Object event, TestTopics.FirstFailure failures) {
     byte[] value = serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(event).build());
-    producer.send(new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value));
+    producer.send(new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value), failures);
   }
 
   /**

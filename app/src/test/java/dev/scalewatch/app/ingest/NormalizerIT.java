@@ -90,6 +90,8 @@ class NormalizerIT {
     }
   }
 
+  private static final TestTopics.FirstFailure failures = new TestTopics.FirstFailure();
+
   private static void produce() {
     Random random = new Random(42);
     AvroKafkaSerializer<RawEvent> serializer = new AvroKafkaSerializer<>(registry);
@@ -149,6 +151,7 @@ class NormalizerIT {
       }
       producer.flush();
     }
+    failures.check();
   }
 
   private static void expect(MetricPoint point) {
@@ -158,7 +161,7 @@ class NormalizerIT {
   private static void send(KafkaProducer<byte[], byte[]> producer, AvroKafkaSerializer<RawEvent> serializer,
       String runId, Object event) {
     byte[] value = serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(event).build());
-    producer.send(new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value));
+    producer.send(new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value), failures);
   }
 
   /** Sends one of four kinds of bad record: not framed, unknown schema id, truncated Avro, invalid event. */
@@ -176,7 +179,7 @@ class NormalizerIT {
           .build());
     };
     garbageValues.add(value);
-    producer.send(new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value));
+    producer.send(new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value), failures);
   }
 
   private static String identity(MetricPoint p) {

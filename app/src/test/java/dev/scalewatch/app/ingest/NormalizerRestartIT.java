@@ -9,7 +9,6 @@ import dev.scalewatch.registry.EmbeddedSchemaRegistry;
 import dev.scalewatch.registry.RegistryConfig;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.RawEvent;
-import dev.scalewatch.schemas.TopicSpec;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
@@ -23,12 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -56,15 +53,7 @@ class NormalizerRestartIT {
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
             RegistryConfig.of(broker.bootstrapServers(), "127.0.0.1", 0));
         SchemaRegistryClient client = SchemaRegistryClients.forUrl(registry.url())) {
-      List<NewTopic> topics = new ArrayList<>();
-      for (TopicSpec spec : Topics.DATA) {
-        NewTopic topic = new NewTopic(spec.name(), 2, (short) 1);
-        if (spec.compacted()) {
-          topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        }
-        topics.add(topic);
-      }
-      broker.admin().createTopics(topics).all().get();
+      TestTopics.createAndAwaitLeaders(broker.admin(), 2);
       NormalizerConfig first = NormalizerConfig.of(broker.bootstrapServers(), registry.url(), data.resolve("a"));
       List<MetricPoint> before = points(0, STEPS_BEFORE);
 
@@ -109,13 +98,15 @@ class NormalizerRestartIT {
     AvroKafkaSerializer<RawEvent> serializer = new AvroKafkaSerializer<>(client);
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all");
+    TestTopics.FirstFailure failures = new TestTopics.FirstFailure();
     try (var producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (MetricPoint point : points) {
         producer.send(new ProducerRecord<>(Topics.RAW, point.getRunId().getBytes(StandardCharsets.UTF_8),
-            serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(point).build())));
+            serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(point).build())), failures);
       }
       producer.flush();
     }
+    failures.check();
   }
 
   private static List<ConsumerRecord<String, MetricPoint>> readMetrics(String bootstrapServers,
