@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -70,9 +71,14 @@ class EmbeddedStackIT {
   }
 
   @Test
-  void shouldCreateEveryTopicAndRegisterEveryContractSchema() throws Exception {
+  void shouldCreateEveryTopicKeepingHistoryAndRegisterEveryContractSchema() throws Exception {
     assertThat(stack.broker().admin().listTopics().names().get())
         .containsAll(Topics.DATA.stream().map(t -> t.name()).toList());
+    var metrics = new ConfigResource(ConfigResource.Type.TOPIC, Topics.METRICS);
+    var runs = new ConfigResource(ConfigResource.Type.TOPIC, Topics.RUNS);
+    var configs = stack.broker().admin().describeConfigs(List.of(metrics, runs)).all().get();
+    assertThat(configs.get(metrics).get("retention.ms").value()).as("history is kept").isEqualTo("-1");
+    assertThat(configs.get(runs).get("cleanup.policy").value()).isEqualTo("compact");
     JsonNode subjects = JSON.readTree(get(stack.registryUrl() + "/subjects").body());
     assertThat(subjects).extracting(JsonNode::asText)
         .containsAll(Topics.DATA.stream().map(t -> t.valueSubject()).toList());
