@@ -1,9 +1,11 @@
 package dev.scalewatch.app.embedded;
 
-import static dev.scalewatch.app.embedded.StackClients.point;
+import dev.scalewatch.app.testing.RunningStack;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.scalewatch.app.testing.StackClients;
+import static dev.scalewatch.app.testing.StackClients.point;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -13,7 +15,6 @@ import dev.scalewatch.schemas.serde.AvroKafkaSerializer;
 import dev.scalewatch.schemas.serde.AvroSerde;
 import dev.scalewatch.schemas.serde.RegistryAvroRecordDeserializationSchema;
 import dev.scalewatch.schemas.serde.RegistryAvroSerializationSchema;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,6 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A schema registered in the embedded registry, Confluent-framed Avro produced to the embedded
@@ -48,13 +48,11 @@ class ContractRoundTripIT {
   private static final int POINTS = 200;
   private static final String STREAMS_OUT = "it.streams-out";
   private static final String FLINK_OUT = "it.flink-out";
-  @TempDir static Path data;
-  static EmbeddedStack stack;
+  @RegisterExtension static final RunningStack stack = new RunningStack();
   static SchemaRegistryClient registry;
 
   @BeforeAll
   static void startAndProduce() throws Exception {
-    stack = EmbeddedStack.start(StackConfig.ephemeral(data));
     registry = SchemaRegistryClients.forUrl(stack.registryUrl());
     stack.broker().admin().createTopics(List.of(
         new NewTopic(STREAMS_OUT, 2, (short) 1), new NewTopic(FLINK_OUT, 2, (short) 1))).all().get();
@@ -73,7 +71,6 @@ class ContractRoundTripIT {
   @AfterAll
   static void stop() {
     registry.close();
-    stack.close();
   }
 
   @Test
@@ -81,7 +78,7 @@ class ContractRoundTripIT {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "it-roundtrip");
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    config.put(StreamsConfig.STATE_DIR_CONFIG, data.resolve("streams").toString());
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stack.dataDirectory().resolve("streams").toString());
     config.put("consumer.auto.offset.reset", "earliest");
     try (KafkaStreams streams = new KafkaStreams(doubledValues(AvroSerde.specific(MetricPoint.class, registry)), config)) {
       streams.start();

@@ -1,15 +1,17 @@
 package dev.scalewatch.app.embedded;
 
-import static dev.scalewatch.app.embedded.StackClients.get;
-import static dev.scalewatch.app.embedded.StackClients.point;
-import static dev.scalewatch.app.embedded.StackClients.post;
+import dev.scalewatch.app.testing.RunningStack;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.scalewatch.app.testing.StackClients;
+import static dev.scalewatch.app.testing.StackClients.get;
+import static dev.scalewatch.app.testing.StackClients.point;
+import static dev.scalewatch.app.testing.StackClients.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scalewatch.app.ScaleWatch;
-import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -19,7 +21,6 @@ import dev.scalewatch.schemas.serde.AvroKafkaSerializer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -34,27 +35,15 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The running stack over its real interfaces: /health, the registry's REST API, bad bytes. */
 class EmbeddedStackIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir static Path data;
-  static EmbeddedStack stack;
+  @RegisterExtension static final RunningStack stack = new RunningStack();
 
-  @BeforeAll
-  static void start() throws Exception {
-    stack = EmbeddedStack.start(StackConfig.ephemeral(data));
-  }
 
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
 
   @Test
   void shouldReportBrokerRegistryNormalizerAndFlinkUpOnHealth() throws Exception {

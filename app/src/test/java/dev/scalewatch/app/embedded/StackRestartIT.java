@@ -1,7 +1,8 @@
 package dev.scalewatch.app.embedded;
 
-import static dev.scalewatch.app.embedded.StackClients.get;
-import static dev.scalewatch.app.embedded.StackClients.point;
+import dev.scalewatch.app.testing.StackClients;
+import static dev.scalewatch.app.testing.StackClients.get;
+import static dev.scalewatch.app.testing.StackClients.point;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

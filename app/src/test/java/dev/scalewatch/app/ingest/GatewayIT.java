@@ -1,11 +1,12 @@
 package dev.scalewatch.app.ingest;
 
+import dev.scalewatch.app.testing.RunningStack;
+import dev.scalewatch.app.testing.TopicReader;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scalewatch.app.config.StackConfig;
-import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.RawEvent;
 import dev.scalewatch.schemas.Topics;
@@ -16,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +25,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -47,18 +41,9 @@ class GatewayIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String TOKEN = "token-alpha";
   private static final String OTHER_TOKEN = "token-beta";
-  @TempDir static Path data;
-  static EmbeddedStack stack;
+  @RegisterExtension static final RunningStack stack = new RunningStack(Map.of(TOKEN, "alpha", OTHER_TOKEN, "beta"));
 
-  @BeforeAll
-  static void start() throws Exception {
-    stack = EmbeddedStack.start(StackConfig.ephemeral(data, Map.of(TOKEN, "alpha", OTHER_TOKEN, "beta")));
-  }
 
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
 
   /** One bad request: what is sent and what the gateway must answer. */
   record Case(String name, String path, String authorization, String body, int status, String field,
@@ -195,24 +180,15 @@ class GatewayIT {
   }
 
   private static List<MetricPoint> rawPointsOf(String run, int expected) {
-    List<MetricPoint> points = new ArrayList<>();
-    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-            new StringDeserializer(), AvroKafkaDeserializer.specific(registry, RawEvent.class))) {
-      consumer.subscribe(List.of(Topics.RAW));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (points.size() < expected && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, RawEvent> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.key().equals(run) && record.value().getEvent() instanceof MetricPoint p) {
-            points.add(p);
-          }
-        }
-      }
+    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl())) {
+      return TopicReader.readAll(stack.bootstrapServers(), Topics.RAW, new StringDeserializer(),
+              AvroKafkaDeserializer.specific(registry, RawEvent.class), expected, Duration.ofSeconds(30),
+              Duration.ofSeconds(1))
+          .stream()
+          .filter(r -> r.key().equals(run) && r.value().getEvent() instanceof MetricPoint)
+          .map(r -> (MetricPoint) r.value().getEvent())
+          .toList();
     }
-    return points;
   }
 
   private static HttpResponse<String> post(String path, String authorization, String body) throws Exception {

@@ -1,9 +1,10 @@
 package dev.scalewatch.app.ingest;
 
+import dev.scalewatch.app.testing.RunningStack;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.scalewatch.app.testing.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scalewatch.app.config.StackConfig;
-import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.ingest.normalize.NormalizerTopology;
 import dev.scalewatch.schemas.DeadLetter;
 import dev.scalewatch.schemas.EvalResult;
@@ -22,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +42,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The normalizer the embedded stack runs, against its real broker and registry: 20,000 metric
@@ -62,9 +61,7 @@ class NormalizerIT {
   private static final Instant T0 = Instant.ofEpochMilli(1_767_225_600_000L);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final Duration QUIET = Duration.ofSeconds(2);
-
-  @TempDir static Path data;
-  static EmbeddedStack stack;
+  @RegisterExtension static final RunningStack stack = new RunningStack();
   static SchemaRegistryClient registry;
 
   /** The points expected on the metrics topic, as identity -> content. */
@@ -75,7 +72,6 @@ class NormalizerIT {
 
   @BeforeAll
   static void startAndProduce() throws Exception {
-    stack = EmbeddedStack.start(StackConfig.ephemeral(data));
     registry = SchemaRegistryClients.forUrl(stack.registryUrl());
     produce();
   }
@@ -86,7 +82,6 @@ class NormalizerIT {
       registry.close();
     }
     if (stack != null) {
-      stack.close();
     }
   }
 

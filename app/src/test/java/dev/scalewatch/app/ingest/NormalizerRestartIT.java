@@ -1,5 +1,6 @@
 package dev.scalewatch.app.ingest;
 
+import dev.scalewatch.app.testing.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scalewatch.app.embedded.EmbeddedKafkaBroker;

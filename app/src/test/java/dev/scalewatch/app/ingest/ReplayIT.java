@@ -1,10 +1,10 @@
 package dev.scalewatch.app.ingest;
 
+import dev.scalewatch.app.testing.RunningStack;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scalewatch.app.ScaleWatch;
-import dev.scalewatch.app.config.StackConfig;
-import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.Topics;
@@ -26,27 +26,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code scalewatch replay} of the shipped ObsScaling data lands every row in the normalized topics. */
 class ReplayIT {
 
   private static final Path DATA = Path.of("..", "data", "obsscaling_emergent.csv");
-  @TempDir static Path data;
-  static EmbeddedStack stack;
+  @RegisterExtension static final RunningStack stack = new RunningStack();
 
-  @BeforeAll
-  static void start() throws Exception {
-    stack = EmbeddedStack.start(StackConfig.ephemeral(data));
-  }
 
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
 
   @Test
   void shouldLandEveryRowOfTheObsScalingData() throws Exception {

@@ -1,10 +1,11 @@
 package dev.scalewatch.app.ingest;
 
+import dev.scalewatch.app.testing.RunningStack;
+import dev.scalewatch.app.testing.TopicReader;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scalewatch.app.config.StackConfig;
-import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.ingest.client.RunOptions;
 import dev.scalewatch.ingest.client.TrainingRun;
 import dev.scalewatch.schemas.EvalResult;
@@ -14,35 +15,19 @@ import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The JVM client delivers every logged point and eval to the normalized topics exactly once. */
 class TrainingRunIT {
+  @RegisterExtension static final RunningStack stack = new RunningStack();
 
-  @TempDir static Path data;
-  static EmbeddedStack stack;
 
-  @BeforeAll
-  static void start() throws Exception {
-    stack = EmbeddedStack.start(StackConfig.ephemeral(data));
-  }
-
-  @AfterAll
-  static void stop() {
-    stack.close();
-  }
 
   @Test
   void shouldDeliverEveryPointAndEvalExactlyOnce() {
@@ -85,31 +70,12 @@ class TrainingRunIT {
         .bootstrapServers(stack.bootstrapServers()).registryUrl(stack.registryUrl());
   }
 
-  private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
-      String topic, Class<T> type, String runId, int expected) {
-    List<T> records = new ArrayList<>();
-    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-            new StringDeserializer(), AvroKafkaDeserializer.specific(registry, type))) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      // Read on for 2 s past the expected count so that a duplicate would be seen.
-      long quietUntil = Long.MAX_VALUE;
-      while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-        for (var record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.key().equals(runId)) {
-            records.add(record.value());
-          }
-        }
-        if (records.size() >= expected && quietUntil == Long.MAX_VALUE) {
-          quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        }
-      }
+  /** This run's records of {@code topic}, read on for 2 s past the expected count so a duplicate would show. */
+  private static <T extends SpecificRecord> List<T> read(String topic, Class<T> type, String runId, int expected) {
+    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl())) {
+      return TopicReader.readAll(stack.bootstrapServers(), topic, new StringDeserializer(),
+              AvroKafkaDeserializer.specific(registry, type), expected, Duration.ofSeconds(60), Duration.ofSeconds(2))
+          .stream().filter(r -> r.key().equals(runId)).map(r -> r.value()).toList();
     }
-    return records;
   }
 }

@@ -1,4 +1,4 @@
-package dev.scalewatch.app.ingest;
+package dev.scalewatch.app.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.Deserializer;
 
-/** Reads a whole topic (read_committed) for the normalizer ITs: until a count, then until it stays quiet. */
-final class TopicReader {
+/** Reads a whole topic (read_committed) for the ITs: until a count, then until it stays quiet. */
+public final class TopicReader {
 
   private TopicReader() {
   }
@@ -22,7 +22,7 @@ final class TopicReader {
    * {@code timeout} passed), then keeps reading until no record came for {@code quiet}, so that
    * extra records (duplicates) would be seen too.
    */
-  static <K, V> List<ConsumerRecord<K, V>> readAll(String bootstrapServers, String topic, Deserializer<K> keys,
+  public static <K, V> List<ConsumerRecord<K, V>> readAll(String bootstrapServers, String topic, Deserializer<K> keys,
       Deserializer<V> values, int expected, Duration timeout, Duration quiet) {
     Map<String, Object> config = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

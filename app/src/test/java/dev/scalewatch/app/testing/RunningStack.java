@@ -1,0 +1,80 @@
+package dev.scalewatch.app.testing;
+
+import dev.scalewatch.app.config.StackConfig;
+import dev.scalewatch.app.embedded.EmbeddedFlink;
+import dev.scalewatch.app.embedded.EmbeddedKafkaBroker;
+import dev.scalewatch.app.embedded.EmbeddedStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One embedded stack (free ports, a fresh data directory) for all tests of a class:
+ * {@code @RegisterExtension static final RunningStack stack = new RunningStack();}, then
+ * {@code stack.bootstrapServers()} and the other accessors of {@link EmbeddedStack}. Stopped and deleted after the class.
+ */
+public final class RunningStack implements BeforeAllCallback, AfterAllCallback {
+
+  private final Map<String, String> gatewayTokens;
+  private Path data;
+  private EmbeddedStack stack;
+
+  public RunningStack() {
+    this(Map.of());
+  }
+
+  /** A stack whose gateway accepts these tokens (token to project). */
+  public RunningStack(Map<String, String> gatewayTokens) {
+    this.gatewayTokens = gatewayTokens;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    data = Files.createTempDirectory("scalewatch-it-");
+    stack = EmbeddedStack.start(StackConfig.ephemeral(data, gatewayTokens));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (stack != null) {
+      stack.close();
+    }
+    try (Stream<Path> files = Files.walk(data)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+
+  public EmbeddedStack stack() {
+    return stack;
+  }
+
+  public String bootstrapServers() {
+    return stack.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return stack.registryUrl();
+  }
+
+  public String httpUrl() {
+    return stack.httpUrl();
+  }
+
+  public EmbeddedKafkaBroker broker() {
+    return stack.broker();
+  }
+
+  public EmbeddedFlink flink() {
+    return stack.flink();
+  }
+
+  /** The stack's data directory (for components a test starts beside it). */
+  public Path dataDirectory() {
+    return data;
+  }
+}
