@@ -48,8 +48,12 @@ public record Metric(Direction direction, double bound) {
     return direction == Direction.LOWER_IS_BETTER ? observed : bound - observed;
   }
 
-  /** The observed value for a fitted quantity (inverse of {@link #toFitted}). */
+  /**
+   * The observed value for a fitted quantity (inverse of {@link #toFitted}). A higher-is-better
+   * score never goes below 0, so an error band wider than the bound (the log-space band of a
+   * far extrapolation) maps to a score band that stops at 0 instead of going negative.
+   */
   public double toObserved(double fitted) {
-    return direction == Direction.LOWER_IS_BETTER ? fitted : bound - fitted;
+    return direction == Direction.LOWER_IS_BETTER ? fitted : Math.max(0, bound - fitted);
   }
 }

@@ -46,4 +46,12 @@ class SeriesTest {
     assertThatThrownBy(() -> Metric.higherIsBetter(Double.NaN))
         .hasMessageContaining("metric.bound must be finite");
   }
+
+  @Test
+  void shouldNeverMapAnErrorBandBelowAZeroScore() {
+    Metric acc = Metric.higherIsBetter(1);
+
+    assertThat(acc.toObserved(103.9)).isZero();
+    assertThat(Metric.lowerIsBetter().toObserved(103.9)).isEqualTo(103.9);
+  }
 }
