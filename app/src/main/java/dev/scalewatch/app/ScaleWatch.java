@@ -22,7 +22,13 @@ import picocli.CommandLine.Command;
           + "($SCALEWATCH_CONFIG, else ./scalewatch.properties); flags win, then the environment, "
           + "then the file."
     },
-    subcommands = {UpCommand.class, TailCommand.class, ProduceCommand.class, ReplayCommand.class, FitCommand.class})
+    subcommands = {
+      UpCommand.class,
+      TailCommand.class,
+      ProduceCommand.class,
+      ReplayCommand.class,
+      FitCommand.class
+    })
 public final class ScaleWatch implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

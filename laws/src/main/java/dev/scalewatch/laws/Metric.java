@@ -28,7 +28,8 @@ public record Metric(Direction direction, double bound) {
     }
     if (direction == Direction.HIGHER_IS_BETTER && !Double.isFinite(bound)) {
       throw new IllegalArgumentException(
-          "metric.bound must be finite for a higher-is-better metric: " + bound
+          "metric.bound must be finite for a higher-is-better metric: "
+              + bound
               + " (use 1 for accuracy, 100 for percentages)");
     }
   }
@@ -50,8 +51,8 @@ public record Metric(Direction direction, double bound) {
 
   /**
    * The observed value for a fitted quantity (inverse of {@link #toFitted}). A higher-is-better
-   * score never goes below 0, so an error band wider than the bound (the log-space band of a
-   * far extrapolation) maps to a score band that stops at 0 instead of going negative.
+   * score never goes below 0, so an error band wider than the bound (the log-space band of a far
+   * extrapolation) maps to a score band that stops at 0 instead of going negative.
    */
   public double toObserved(double fitted) {
     return direction == Direction.LOWER_IS_BETTER ? fitted : Math.max(0, bound - fitted);

@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /**
- * Points to fit: scale {@code x} (and for two-input laws a second scale {@code x2}), metric
- * {@code y} in the fitted orientation (lower is better, see {@link Metric#toFitted}) and an
- * optional standard error of each {@code y}. Points are kept sorted by {@code x}.
+ * Points to fit: scale {@code x} (and for two-input laws a second scale {@code x2}), metric {@code
+ * y} in the fitted orientation (lower is better, see {@link Metric#toFitted}) and an optional
+ * standard error of each {@code y}. Points are kept sorted by {@code x}.
  *
  * <p>Immutable and thread-safe: arrays are copied on the way in and out.
  */
@@ -75,7 +75,9 @@ public final class Series {
     Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
     Arrays.sort(order, Comparator.comparingDouble((Integer i) -> x[i]));
     return new Series(
-        permute(x, order), x2 == null ? null : permute(x2, order), permute(y, order),
+        permute(x, order),
+        x2 == null ? null : permute(x2, order),
+        permute(y, order),
         stderr == null ? null : permute(stderr, order));
   }
 
@@ -89,7 +91,12 @@ public final class Series {
   private static void requirePositive(String name, int i, double v) {
     if (!(v > 0) || !Double.isFinite(v)) {
       throw new IllegalArgumentException(
-          "series." + name + "[" + i + "] must be finite and > 0 to be fitted in log space: " + v
+          "series."
+              + name
+              + "["
+              + i
+              + "] must be finite and > 0 to be fitted in log space: "
+              + v
               + (name.equals("y") ? " (fit bounded higher-is-better metrics as error)" : ""));
     }
   }
@@ -164,7 +171,8 @@ public final class Series {
           "series slice must satisfy 0 <= from <= to <= " + x.length + ": " + from + ".." + to);
     }
     return new Series(
-        Arrays.copyOfRange(x, from, to), x2 == null ? null : Arrays.copyOfRange(x2, from, to),
+        Arrays.copyOfRange(x, from, to),
+        x2 == null ? null : Arrays.copyOfRange(x2, from, to),
         Arrays.copyOfRange(y, from, to),
         stderr == null ? null : Arrays.copyOfRange(stderr, from, to));
   }
@@ -188,7 +196,8 @@ public final class Series {
     if (x2 != null || stderr != null) {
       throw new IllegalArgumentException(
           "series.plus takes a bare (x, y) point; this series has "
-              + (x2 != null ? "a second input" : "standard errors") + ": build a new Series");
+              + (x2 != null ? "a second input" : "standard errors")
+              + ": build a new Series");
     }
     double[] nx = Arrays.copyOf(x, x.length + 1);
     double[] ny = Arrays.copyOf(y, y.length + 1);

@@ -9,8 +9,9 @@ class SeriesTest {
 
   @Test
   void shouldSortPointsByX() {
-    Series s = Series.withStderr(new double[] {3, 1, 2}, new double[] {30, 10, 20},
-        new double[] {0.3, 0.1, 0.2});
+    Series s =
+        Series.withStderr(
+            new double[] {3, 1, 2}, new double[] {30, 10, 20}, new double[] {0.3, 0.1, 0.2});
     assertThat(s.xs()).containsExactly(1, 2, 3);
     assertThat(s.ys()).containsExactly(10, 20, 30);
     assertThat(s.stderr(2)).isEqualTo(0.3);

@@ -18,8 +18,8 @@ public final class Synthetic {
   }
 
   /**
-   * Chinchilla losses on a grid of {@code n} model sizes by {@code n} token counts, times
-   * {@code exp(N(0, sigma))}.
+   * Chinchilla losses on a grid of {@code n} model sizes by {@code n} token counts, times {@code
+   * exp(N(0, sigma))}.
    */
   public static Series chinchillaGrid(double[] natural, int n, double sigma, long seed) {
     Form form = new dev.scalewatch.laws.form.Chinchilla();
@@ -35,8 +35,10 @@ public final class Synthetic {
         int k = i * n + j;
         x[k] = sizes[i];
         x2[k] = tokens[j];
-        y[k] = Math.exp(form.logValue(theta, Math.log(x[k]), Math.log(x2[k]), null)
-            + sigma * r.nextGaussian());
+        y[k] =
+            Math.exp(
+                form.logValue(theta, Math.log(x[k]), Math.log(x2[k]), null)
+                    + sigma * r.nextGaussian());
       }
     }
     return Series.twoInputs(x, x2, y);

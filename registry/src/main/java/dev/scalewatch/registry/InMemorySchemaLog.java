@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** A {@link SchemaLog} in a list; closing does not clear it, so a later registry over it sees a restart. Thread-safe. */
+/**
+ * A {@link SchemaLog} in a list; closing does not clear it, so a later registry over it sees a
+ * restart. Thread-safe.
+ */
 final class InMemorySchemaLog implements SchemaLog {
 
   private final List<LogRecord> records = new ArrayList<>();
@@ -26,6 +29,5 @@ final class InMemorySchemaLog implements SchemaLog {
   }
 
   @Override
-  public void close() {
-  }
+  public void close() {}
 }

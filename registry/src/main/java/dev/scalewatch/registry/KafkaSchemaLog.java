@@ -29,10 +29,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * A {@link SchemaLog} in a compacted single-partition Kafka topic.
  *
- * <p>The topic is created if missing (1 partition, replication factor 1, {@code cleanup.policy=compact}).
- * {@link #replay} reads partition 0 from the beginning to the end offset taken when it starts; it assumes
- * this registry is the only writer. {@link #append} waits for the broker's acknowledgement ({@code acks=all},
- * idempotent). Failures become {@link SchemaRegistryException} with error code 50001. Thread-safe.
+ * <p>The topic is created if missing (1 partition, replication factor 1, {@code
+ * cleanup.policy=compact}). {@link #replay} reads partition 0 from the beginning to the end offset
+ * taken when it starts; it assumes this registry is the only writer. {@link #append} waits for the
+ * broker's acknowledgement ({@code acks=all}, idempotent). Failures become {@link
+ * SchemaRegistryException} with error code 50001. Thread-safe.
  */
 final class KafkaSchemaLog implements SchemaLog {
 
@@ -48,7 +49,8 @@ final class KafkaSchemaLog implements SchemaLog {
     this.timeout = timeout;
     this.partition = new TopicPartition(topic, 0);
     ensureTopic();
-    this.producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer());
+    this.producer =
+        new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer());
   }
 
   @Override
@@ -59,15 +61,24 @@ final class KafkaSchemaLog implements SchemaLog {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
       while (consumer.position(partition, timeout) < end) {
         if (System.nanoTime() > deadline) {
-          throw storeError(String.format(Locale.ROOT, "reading topic '%s' did not reach end offset %d within %s "
-              + "(at %d): is the broker at %s healthy?", topic, end, timeout, consumer.position(partition),
-              bootstrapServers), null);
+          throw storeError(
+              String.format(
+                  Locale.ROOT,
+                  "reading topic '%s' did not reach end offset %d within %s "
+                      + "(at %d): is the broker at %s healthy?",
+                  topic,
+                  end,
+                  timeout,
+                  consumer.position(partition),
+                  bootstrapServers),
+              null);
         }
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.key() != null) {
@@ -78,21 +89,30 @@ final class KafkaSchemaLog implements SchemaLog {
     } catch (SchemaRegistryException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw storeError("cannot read topic '" + topic + "' from " + bootstrapServers + ": " + e.getMessage(), e);
+      throw storeError(
+          "cannot read topic '" + topic + "' from " + bootstrapServers + ": " + e.getMessage(), e);
     }
   }
 
   @Override
   public void append(LogRecord record) {
     try {
-      producer.send(new ProducerRecord<>(topic, 0, record.key(), record.value()))
+      producer
+          .send(new ProducerRecord<>(topic, 0, record.key(), record.value()))
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw storeError("interrupted while writing to topic '" + topic + "'", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw storeError(String.format(Locale.ROOT, "cannot write to topic '%s' at %s within %s: %s", topic,
-          bootstrapServers, timeout, e.getCause() == null ? e : e.getCause()), e);
+      throw storeError(
+          String.format(
+              Locale.ROOT,
+              "cannot write to topic '%s' at %s within %s: %s",
+              topic,
+              bootstrapServers,
+              timeout,
+              e.getCause() == null ? e : e.getCause()),
+          e);
     }
   }
 
@@ -107,22 +127,35 @@ final class KafkaSchemaLog implements SchemaLog {
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "scalewatch-registry-admin");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     try (Admin admin = Admin.create(props)) {
-      if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
+      if (admin
+          .listTopics()
+          .names()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .contains(topic)) {
         return;
       }
-      NewTopic newTopic = new NewTopic(topic, 1, (short) 1)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      NewTopic newTopic =
+          new NewTopic(topic, 1, (short) 1)
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw storeError("cannot create topic '" + topic + "' at " + bootstrapServers + ": " + e.getCause(), e);
+        throw storeError(
+            "cannot create topic '" + topic + "' at " + bootstrapServers + ": " + e.getCause(), e);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw storeError("interrupted while creating topic '" + topic + "'", e);
     } catch (TimeoutException e) {
-      throw storeError(String.format(Locale.ROOT, "cannot reach the broker at %s within %s to create topic '%s'",
-          bootstrapServers, timeout, topic), e);
+      throw storeError(
+          String.format(
+              Locale.ROOT,
+              "cannot reach the broker at %s within %s to create topic '%s'",
+              bootstrapServers,
+              timeout,
+              topic),
+          e);
     }
   }
 
@@ -134,7 +167,8 @@ final class KafkaSchemaLog implements SchemaLog {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 30_000));
+    props.put(
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 30_000));
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
     return props;
   }

@@ -16,13 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's state and rules: subjects with numbered versions, global schema ids (one per distinct
- * canonical schema, reused across subjects), soft and permanent deletes, compatibility levels.
+ * The registry's state and rules: subjects with numbered versions, global schema ids (one per
+ * distinct canonical schema, reused across subjects), soft and permanent deletes, compatibility
+ * levels.
  *
  * <p>Every change is first appended to the {@link SchemaLog} (acknowledged) and then applied; on
- * construction the whole log is replayed, so a new store over the same log has the same ids, versions,
- * deletions and levels. Refusals raise {@link SchemaRegistryException} with Confluent's status, error code
- * and message. Thread-safe: every public operation holds the store's lock.
+ * construction the whole log is replayed, so a new store over the same log has the same ids,
+ * versions, deletions and levels. Refusals raise {@link SchemaRegistryException} with Confluent's
+ * status, error code and message. Thread-safe: every public operation holds the store's lock.
  */
 final class SchemaStore {
 
@@ -48,7 +49,8 @@ final class SchemaStore {
   synchronized List<String> subjects(boolean deleted) {
     return subjects.entrySet().stream()
         .filter(e -> e.getValue().values().stream().anyMatch(visible(deleted)))
-        .map(Map.Entry::getKey).toList();
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   synchronized List<Integer> versions(String subject, boolean deleted) {
@@ -68,11 +70,19 @@ final class SchemaStore {
         return v.id();
       }
     }
-    List<String> problems = levelOf(subject).check(schema, live.stream().map(v -> parsed(v.id())).toList());
+    List<String> problems =
+        levelOf(subject).check(schema, live.stream().map(v -> parsed(v.id())).toList());
     if (!problems.isEmpty()) {
-      throw new SchemaRegistryException(409, ErrorCodes.INCOMPATIBLE_SCHEMA, String.format(Locale.ROOT,
-          "Schema being registered is incompatible with an earlier schema for subject \"%s\" (compatibility %s), "
-              + "details: %s", subject, levelOf(subject), problems));
+      throw new SchemaRegistryException(
+          409,
+          ErrorCodes.INCOMPATIBLE_SCHEMA,
+          String.format(
+              Locale.ROOT,
+              "Schema being registered is incompatible with an earlier schema for subject \"%s\" (compatibility %s), "
+                  + "details: %s",
+              subject,
+              levelOf(subject),
+              problems));
     }
     int id = idBySchema.getOrDefault(canonical, maxId + 1);
     TreeMap<Integer, SubjectVersion> all = subjects.get(subject);
@@ -97,15 +107,19 @@ final class SchemaStore {
     List<SubjectVersion> live = all.stream().filter(v -> !v.deleted()).toList();
     if (!permanent) {
       if (live.isEmpty()) {
-        throw new SchemaRegistryException(404, ErrorCodes.SUBJECT_SOFT_DELETED, "Subject '" + subject
-            + "' was soft deleted. Set permanent=true to delete permanently");
+        throw new SchemaRegistryException(
+            404,
+            ErrorCodes.SUBJECT_SOFT_DELETED,
+            "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
       }
       live.forEach(v -> write(LogCodec.put(v.softDeleted())));
       return live.stream().map(SubjectVersion::version).toList();
     }
     if (!live.isEmpty()) {
-      throw new SchemaRegistryException(404, ErrorCodes.SUBJECT_NOT_SOFT_DELETED, "Subject '" + subject
-          + "' was not deleted first before being permanently deleted");
+      throw new SchemaRegistryException(
+          404,
+          ErrorCodes.SUBJECT_NOT_SOFT_DELETED,
+          "Subject '" + subject + "' was not deleted first before being permanently deleted");
     }
     all.forEach(v -> write(LogCodec.remove(subject, v.version())));
     return all.stream().map(SubjectVersion::version).toList();
@@ -116,9 +130,14 @@ final class SchemaStore {
     if (!permanent) {
       write(LogCodec.put(target.softDeleted()));
     } else if (!target.deleted()) {
-      throw new SchemaRegistryException(404, ErrorCodes.SCHEMA_VERSION_NOT_SOFT_DELETED, String.format(Locale.ROOT,
-          "Subject '%s' Version %d was not deleted first before being permanently deleted", subject,
-          target.version()));
+      throw new SchemaRegistryException(
+          404,
+          ErrorCodes.SCHEMA_VERSION_NOT_SOFT_DELETED,
+          String.format(
+              Locale.ROOT,
+              "Subject '%s' Version %d was not deleted first before being permanently deleted",
+              subject,
+              target.version()));
     } else {
       write(LogCodec.remove(subject, target.version()));
     }
@@ -128,7 +147,8 @@ final class SchemaStore {
   synchronized String schemaById(int id) {
     String schema = schemaById.get(id);
     if (schema == null) {
-      throw new SchemaRegistryException(404, ErrorCodes.SCHEMA_NOT_FOUND, "Schema " + id + " not found");
+      throw new SchemaRegistryException(
+          404, ErrorCodes.SCHEMA_NOT_FOUND, "Schema " + id + " not found");
     }
     return schema;
   }
@@ -136,8 +156,14 @@ final class SchemaStore {
   synchronized List<SubjectVersion> versionsOfId(int id, boolean deleted) {
     schemaById(id);
     List<SubjectVersion> found = new ArrayList<>();
-    subjects.values().forEach(vs -> vs.values().stream().filter(v -> v.id() == id).filter(visible(deleted))
-        .forEach(found::add));
+    subjects
+        .values()
+        .forEach(
+            vs ->
+                vs.values().stream()
+                    .filter(v -> v.id() == id)
+                    .filter(visible(deleted))
+                    .forEach(found::add));
     return found;
   }
 
@@ -167,8 +193,9 @@ final class SchemaStore {
   }
 
   /**
-   * Checks a schema against a subject: {@code version} null checks every version the level asks for,
-   * {@code latest} the same (true when the subject has no versions), a number only that version.
+   * Checks a schema against a subject: {@code version} null checks every version the level asks
+   * for, {@code latest} the same (true when the subject has no versions), a number only that
+   * version.
    */
   synchronized List<String> checkCompatibility(String subject, String version, String schemaText) {
     Schema schema = parse(schemaText);
@@ -183,7 +210,9 @@ final class SchemaStore {
   }
 
   static SchemaRegistryException notConfigured(String subject) {
-    return new SchemaRegistryException(404, ErrorCodes.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
+    return new SchemaRegistryException(
+        404,
+        ErrorCodes.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
         "Subject '" + subject + "' does not have subject-level compatibility configured");
   }
 
@@ -232,7 +261,9 @@ final class SchemaStore {
     if (versions.isEmpty()) {
       subjects.remove(subject);
     }
-    boolean stillUsed = subjects.values().stream().anyMatch(vs -> vs.values().stream().anyMatch(v -> v.id() == gone.id()));
+    boolean stillUsed =
+        subjects.values().stream()
+            .anyMatch(vs -> vs.values().stream().anyMatch(v -> v.id() == gone.id()));
     if (!stillUsed) {
       schemaById.remove(gone.id());
       parsedById.remove(gone.id());
@@ -242,15 +273,18 @@ final class SchemaStore {
 
   private List<SubjectVersion> liveVersions(String subject) {
     TreeMap<Integer, SubjectVersion> versions = subjects.get(subject);
-    return versions == null ? List.of() : versions.values().stream().filter(v -> !v.deleted()).toList();
+    return versions == null
+        ? List.of()
+        : versions.values().stream().filter(v -> !v.deleted()).toList();
   }
 
   private List<SubjectVersion> visibleVersions(String subject, boolean deleted) {
     TreeMap<Integer, SubjectVersion> versions = subjects.get(subject);
-    List<SubjectVersion> visible = versions == null ? List.of()
-        : versions.values().stream().filter(visible(deleted)).toList();
+    List<SubjectVersion> visible =
+        versions == null ? List.of() : versions.values().stream().filter(visible(deleted)).toList();
     if (visible.isEmpty()) {
-      throw new SchemaRegistryException(404, ErrorCodes.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
+      throw new SchemaRegistryException(
+          404, ErrorCodes.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
     }
     return visible;
   }
@@ -259,13 +293,19 @@ final class SchemaStore {
     return v -> deleted || !v.deleted();
   }
 
-  private static SubjectVersion resolve(String subject, List<SubjectVersion> visible, String version) {
+  private static SubjectVersion resolve(
+      String subject, List<SubjectVersion> visible, String version) {
     if (isLatest(version)) {
       return visible.get(visible.size() - 1);
     }
     int number = parseVersion(version);
-    return visible.stream().filter(v -> v.version() == number).findFirst().orElseThrow(() ->
-        new SchemaRegistryException(404, ErrorCodes.VERSION_NOT_FOUND, "Version " + number + " not found."));
+    return visible.stream()
+        .filter(v -> v.version() == number)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new SchemaRegistryException(
+                    404, ErrorCodes.VERSION_NOT_FOUND, "Version " + number + " not found."));
   }
 
   private static boolean isLatest(String version) {
@@ -281,8 +321,12 @@ final class SchemaStore {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw new SchemaRegistryException(422, ErrorCodes.INVALID_VERSION, "The specified version '" + version
-        + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+    throw new SchemaRegistryException(
+        422,
+        ErrorCodes.INVALID_VERSION,
+        "The specified version '"
+            + version
+            + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
   }
 
   private Schema parsed(int id) {
@@ -291,13 +335,14 @@ final class SchemaStore {
 
   private static Schema parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new SchemaRegistryException(422, ErrorCodes.INVALID_SCHEMA, "Empty schema: send {\"schema\": \"...\"}");
+      throw new SchemaRegistryException(
+          422, ErrorCodes.INVALID_SCHEMA, "Empty schema: send {\"schema\": \"...\"}");
     }
     try {
       return new Schema.Parser().parse(text);
     } catch (RuntimeException e) {
-      throw new SchemaRegistryException(422, ErrorCodes.INVALID_SCHEMA, "Invalid schema " + text + ": "
-          + e.getMessage(), e);
+      throw new SchemaRegistryException(
+          422, ErrorCodes.INVALID_SCHEMA, "Invalid schema " + text + ": " + e.getMessage(), e);
     }
   }
 }

@@ -27,9 +27,15 @@ class RegistryApiTest {
     String canonical = new Schema.Parser().parse(Schemas.V1).toString();
     assertThat(http.get("/subjects").body()).isEqualTo("[\"probes-value\"]");
     assertThat(http.get("/subjects/probes-value/versions").body()).isEqualTo("[1]");
-    assertThat(http.get("/subjects/probes-value/versions/1").body()).isEqualTo(
-        "{\"subject\":\"probes-value\",\"version\":1,\"id\":" + id + ",\"schema\":" + quoted(canonical) + "}");
-    assertThat(http.get("/subjects/probes-value/versions/latest").json().path("version").asInt()).isEqualTo(1);
+    assertThat(http.get("/subjects/probes-value/versions/1").body())
+        .isEqualTo(
+            "{\"subject\":\"probes-value\",\"version\":1,\"id\":"
+                + id
+                + ",\"schema\":"
+                + quoted(canonical)
+                + "}");
+    assertThat(http.get("/subjects/probes-value/versions/latest").json().path("version").asInt())
+        .isEqualTo(1);
     assertThat(http.get("/subjects/probes-value/versions/1/schema").body()).isEqualTo(canonical);
     Answer lookup = http.post("/subjects/probes-value", RegistryHttp.body(Schemas.V1));
     assertThat(lookup.json().path("id").asInt()).isEqualTo(id);
@@ -62,9 +68,11 @@ class RegistryApiTest {
 
   @Test
   void shouldAcceptPlainJsonAndTheFieldsPythonSends() {
-    String body = "{\"schema\":" + quoted(Schemas.V1) + ",\"schemaType\":\"AVRO\",\"references\":[]}";
+    String body =
+        "{\"schema\":" + quoted(Schemas.V1) + ",\"schemaType\":\"AVRO\",\"references\":[]}";
 
-    Answer answer = http.send("POST", "/subjects/py-value/versions?normalize=False", body, "application/json");
+    Answer answer =
+        http.send("POST", "/subjects/py-value/versions?normalize=False", body, "application/json");
 
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.json().path("id").isInt()).isTrue();
@@ -79,7 +87,8 @@ class RegistryApiTest {
     assertThat(answer.status()).isEqualTo(409);
     assertThat(answer.json().path("error_code").asInt()).isEqualTo(409);
     assertThat(answer.json().path("message").asText())
-        .startsWith("Schema being registered is incompatible with an earlier schema for subject \"probes-value\"")
+        .startsWith(
+            "Schema being registered is incompatible with an earlier schema for subject \"probes-value\"")
         .contains("READER_FIELD_MISSING_DEFAULT_VALUE");
     assertThat(http.get("/subjects/probes-value/versions").body()).isEqualTo("[1]");
   }
@@ -89,7 +98,8 @@ class RegistryApiTest {
     Answer answer = http.get("/schemas/ids/77");
 
     assertThat(answer.status()).isEqualTo(404);
-    assertThat(answer.body()).isEqualTo("{\"error_code\":40403,\"message\":\"Schema 77 not found\"}");
+    assertThat(answer.body())
+        .isEqualTo("{\"error_code\":40403,\"message\":\"Schema 77 not found\"}");
   }
 
   @Test
@@ -98,7 +108,8 @@ class RegistryApiTest {
     Answer lookup = http.post("/subjects/nope", RegistryHttp.body(Schemas.V1));
 
     assertThat(versions.status()).isEqualTo(404);
-    assertThat(versions.body()).isEqualTo("{\"error_code\":40401,\"message\":\"Subject 'nope' not found.\"}");
+    assertThat(versions.body())
+        .isEqualTo("{\"error_code\":40401,\"message\":\"Subject 'nope' not found.\"}");
     assertThat(lookup.json().path("error_code").asInt()).isEqualTo(40401);
   }
 
@@ -123,17 +134,24 @@ class RegistryApiTest {
     assertThat(missing.json().path("error_code").asInt()).isEqualTo(40402);
     assertThat(invalid.status()).isEqualTo(422);
     assertThat(invalid.json().path("error_code").asInt()).isEqualTo(42202);
-    assertThat(invalid.json().path("message").asText()).contains("'zero' is not a valid version id");
+    assertThat(invalid.json().path("message").asText())
+        .contains("'zero' is not a valid version id");
   }
 
   @Test
   void shouldRefuseAnInvalidSchemaWith42201() {
     Answer badType = http.register("probes-value", "{\"type\":\"recordz\",\"name\":\"X\"}");
     Answer notJson = http.post("/subjects/probes-value/versions", "schema=x");
-    Answer protobuf = http.post("/subjects/probes-value/versions",
-        "{\"schema\":\"syntax = 'proto3';\",\"schemaType\":\"PROTOBUF\"}");
-    Answer references = http.post("/subjects/probes-value/versions", "{\"schema\":" + quoted(Schemas.V1)
-        + ",\"references\":[{\"name\":\"x\",\"subject\":\"y\",\"version\":1}]}");
+    Answer protobuf =
+        http.post(
+            "/subjects/probes-value/versions",
+            "{\"schema\":\"syntax = 'proto3';\",\"schemaType\":\"PROTOBUF\"}");
+    Answer references =
+        http.post(
+            "/subjects/probes-value/versions",
+            "{\"schema\":"
+                + quoted(Schemas.V1)
+                + ",\"references\":[{\"name\":\"x\",\"subject\":\"y\",\"version\":1}]}");
 
     for (Answer answer : new Answer[] {badType, notJson, protobuf, references}) {
       assertThat(answer.status()).as(answer.body()).isEqualTo(422);

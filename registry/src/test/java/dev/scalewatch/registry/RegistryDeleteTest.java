@@ -31,7 +31,8 @@ class RegistryDeleteTest {
 
     assertThat(http.get("/subjects/probes-value/versions").body()).isEqualTo("[2]");
     assertThat(http.get("/subjects/probes-value/versions?deleted=true").body()).isEqualTo("[1,2]");
-    assertThat(http.get("/subjects/probes-value/versions/1").json().path("error_code").asInt()).isEqualTo(40402);
+    assertThat(http.get("/subjects/probes-value/versions/1").json().path("error_code").asInt())
+        .isEqualTo(40402);
     assertThat(http.get("/schemas/ids/" + id1).status()).isEqualTo(200);
   }
 
@@ -57,10 +58,15 @@ class RegistryDeleteTest {
     assertThat(http.delete("/subjects/probes-value").body()).isEqualTo("[1,2]");
     assertThat(http.get("/subjects").body()).isEqualTo("[]");
     assertThat(http.get("/subjects?deleted=true").body()).isEqualTo("[\"probes-value\"]");
-    assertThat(http.delete("/subjects/probes-value").json().path("error_code").asInt()).isEqualTo(40404);
+    assertThat(http.delete("/subjects/probes-value").json().path("error_code").asInt())
+        .isEqualTo(40404);
     assertThat(http.delete("/subjects/probes-value?permanent=true").body()).isEqualTo("[1,2]");
     assertThat(http.get("/subjects?deleted=true").body()).isEqualTo("[]");
-    assertThat(http.get("/subjects/probes-value/versions?deleted=true").json().path("error_code").asInt())
+    assertThat(
+            http.get("/subjects/probes-value/versions?deleted=true")
+                .json()
+                .path("error_code")
+                .asInt())
         .isEqualTo(40401);
     assertThat(tooEarly.json().path("error_code").asInt()).isEqualTo(40405);
   }

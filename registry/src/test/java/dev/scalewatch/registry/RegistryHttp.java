@@ -14,7 +14,8 @@ import java.time.Duration;
 final class RegistryHttp implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final SchemaLog log;
   final EmbeddedSchemaRegistry registry;
@@ -65,16 +66,21 @@ final class RegistryHttp implements AutoCloseable {
   }
 
   Answer send(String method, String path, String body, String contentType) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registry.url() + path))
-        .timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(registry.url() + path)).timeout(Duration.ofSeconds(10));
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
+      request
+          .header("Content-Type", contentType)
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
     }
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
           response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

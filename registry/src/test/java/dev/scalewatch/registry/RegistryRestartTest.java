@@ -25,10 +25,17 @@ class RegistryRestartTest {
     try (RegistryHttp second = new RegistryHttp(log)) {
       assertThat(second.get("/subjects/a-value/versions").body()).isEqualTo("[2]");
       assertThat(second.get("/subjects/a-value/versions?deleted=true").body()).isEqualTo("[1,2]");
-      assertThat(second.get("/subjects/a-value/versions/2").json().path("id").asInt()).isEqualTo(id2);
-      assertThat(second.post("/subjects/b-value", RegistryHttp.body(Schemas.V1)).json().path("id").asInt())
+      assertThat(second.get("/subjects/a-value/versions/2").json().path("id").asInt())
+          .isEqualTo(id2);
+      assertThat(
+              second
+                  .post("/subjects/b-value", RegistryHttp.body(Schemas.V1))
+                  .json()
+                  .path("id")
+                  .asInt())
           .isEqualTo(id1);
-      assertThat(second.get("/config/b-value").body()).isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+      assertThat(second.get("/config/b-value").body())
+          .isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
       assertThat(second.get("/config").body()).isEqualTo("{\"compatibilityLevel\":\"FULL\"}");
       assertThat(second.register("b-value", Schemas.INCOMPATIBLE).json().path("id").asInt())
           .isGreaterThan(Math.max(id1, id2));
@@ -40,8 +47,10 @@ class RegistryRestartTest {
     try (RegistryHttp first = new RegistryHttp()) {
       int port = first.registry.port();
 
-      assertThatThrownBy(() -> EmbeddedSchemaRegistry.start(RegistryConfig.of(null, "127.0.0.1", port),
-          SchemaLog.inMemory()))
+      assertThatThrownBy(
+              () ->
+                  EmbeddedSchemaRegistry.start(
+                      RegistryConfig.of(null, "127.0.0.1", port), SchemaLog.inMemory()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("registry cannot listen on 127.0.0.1:" + port)
           .hasMessageContaining("or 0 to pick a free one");

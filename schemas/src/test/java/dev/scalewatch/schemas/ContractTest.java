@@ -16,11 +16,14 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 
-/** Pins the Avro contract: backward compatible with the committed baseline, every field documented. */
+/**
+ * Pins the Avro contract: backward compatible with the committed baseline, every field documented.
+ */
 class ContractTest {
 
   private static final Path CURRENT = Path.of("src/main/avro");
   private static final Path BASELINE = Path.of("src/test/resources/contract");
+
   /** Files other schemas refer to by name, in the order of the imports in schemas/pom.xml. */
   private static final List<String> REFERENCED =
       List.of("Interval.avsc", "Run.avsc", "MetricPoint.avsc", "EvalResult.avsc");
@@ -34,18 +37,26 @@ class ContractTest {
   void shouldReadEveryBaselineRecordWithTheCurrentSchema() throws IOException {
     Map<String, Schema> current = parseAll(CURRENT);
     List<String> problems = new ArrayList<>();
-    parseAll(BASELINE).forEach((name, writer) -> {
-      Schema reader = current.get(name);
-      if (reader == null) {
-        return;
-      }
-      var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
-      if (result.getCompatibility() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-        problems.add(name + ": " + result.getIncompatibilities());
-      }
-    });
-    assertThat(problems).as("schemas not BACKWARD compatible with the baseline in " + BASELINE
-        + " (add new fields with a default; never remove or retype one)").isEmpty();
+    parseAll(BASELINE)
+        .forEach(
+            (name, writer) -> {
+              Schema reader = current.get(name);
+              if (reader == null) {
+                return;
+              }
+              var result =
+                  SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
+              if (result.getCompatibility()
+                  != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+                problems.add(name + ": " + result.getIncompatibilities());
+              }
+            });
+    assertThat(problems)
+        .as(
+            "schemas not BACKWARD compatible with the baseline in "
+                + BASELINE
+                + " (add new fields with a default; never remove or retype one)")
+        .isEmpty();
   }
 
   @Test
@@ -96,7 +107,7 @@ class ContractTest {
           out.add(schema.getFullName());
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -104,13 +115,18 @@ class ContractTest {
     return doc == null || doc.isBlank();
   }
 
-  /** Parses every .avsc file of a folder, types referred to by name first (as the pom's imports). */
+  /**
+   * Parses every .avsc file of a folder, types referred to by name first (as the pom's imports).
+   */
   private static Map<String, Schema> parseAll(Path dir) throws IOException {
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(f -> f.toString().endsWith(".avsc"))
-          .sorted(Comparator.comparingInt((Path f) -> referencedFirst(f)).thenComparing(Path::toString))
-          .toList();
+      files =
+          list.filter(f -> f.toString().endsWith(".avsc"))
+              .sorted(
+                  Comparator.comparingInt((Path f) -> referencedFirst(f))
+                      .thenComparing(Path::toString))
+              .toList();
     }
     assertThat(files).as("schema files in " + dir).isNotEmpty();
     Schema.Parser parser = new Schema.Parser();

@@ -2,9 +2,9 @@ package dev.scalewatch.app.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scalewatch.schemas.json.AvroJson;
 import dev.scalewatch.schemas.TopicSpec;
 import dev.scalewatch.schemas.Topics;
+import dev.scalewatch.schemas.json.AvroJson;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroEncoder;
@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code scalewatch produce TOPIC}: writes JSON lines as Confluent-framed Avro records. Lines that
- * do not fit the schema are reported (line number, field, value) and skipped; valid lines are
- * still produced, and the exit code is 1 if any line was rejected.
+ * do not fit the schema are reported (line number, field, value) and skipped; valid lines are still
+ * produced, and the exit code is 1 if any line was rejected.
  */
 @Command(
     name = "produce",
@@ -54,15 +54,24 @@ public final class ProduceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions client;
 
-  @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic to write, e.g. scalewatch.metrics.")
+  @Parameters(
+      index = "0",
+      paramLabel = "TOPIC",
+      description = "Topic to write, e.g. scalewatch.metrics.")
   String topic;
 
-  @Option(names = "--file", paramLabel = "FILE", description = "Read JSON lines from FILE instead of stdin.")
+  @Option(
+      names = "--file",
+      paramLabel = "FILE",
+      description = "Read JSON lines from FILE instead of stdin.")
   Path file;
 
-  @Option(names = "--key-field", defaultValue = "run_id",
-      description = "Field whose value becomes the record key (default: ${DEFAULT-VALUE}; "
-          + "no key if the record has no such field).")
+  @Option(
+      names = "--key-field",
+      defaultValue = "run_id",
+      description =
+          "Field whose value becomes the record key (default: ${DEFAULT-VALUE}; "
+              + "no key if the record has no such field).")
   String keyField;
 
   @Override
@@ -74,8 +83,10 @@ public final class ProduceCommand implements Callable<Integer> {
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(client.registryUrl);
         BufferedReader lines = open();
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig())) {
-      Schema schema = Topics.spec(topic).map(TopicSpec::valueSchema)
-          .orElseGet(() -> registry.latest(Topics.valueSubject(topic)).schema());
+      Schema schema =
+          Topics.spec(topic)
+              .map(TopicSpec::valueSchema)
+              .orElseGet(() -> registry.latest(Topics.valueSubject(topic)).schema());
       AvroEncoder encoder = new AvroEncoder(registry, true);
       String line;
       long number = 0;
@@ -88,8 +99,10 @@ public final class ProduceCommand implements Callable<Integer> {
           JsonNode json = AvroJson.MAPPER.readTree(line);
           GenericRecord record = AvroJson.toRecord(json, schema);
           Object key = schema.getField(keyField) == null ? null : record.get(keyField);
-          producer.send(new ProducerRecord<>(topic, key == null ? null : key.toString(),
-              encoder.encode(topic, false, record)), (metadata, e) -> {
+          producer.send(
+              new ProducerRecord<>(
+                  topic, key == null ? null : key.toString(), encoder.encode(topic, false, record)),
+              (metadata, e) -> {
                 if (e != null) {
                   failed.incrementAndGet();
                   err.println("scalewatch produce: send failed: " + e.getMessage());
@@ -98,13 +111,18 @@ public final class ProduceCommand implements Callable<Integer> {
           produced++;
         } catch (JsonProcessingException | IllegalArgumentException e) {
           rejected++;
-          err.printf("scalewatch produce: line %d rejected: %s%n", number,
-              e instanceof JsonProcessingException j ? "not JSON (" + j.getOriginalMessage() + ")" : e.getMessage());
+          err.printf(
+              "scalewatch produce: line %d rejected: %s%n",
+              number,
+              e instanceof JsonProcessingException j
+                  ? "not JSON (" + j.getOriginalMessage() + ")"
+                  : e.getMessage());
         }
       }
       producer.flush();
     }
-    err.printf("scalewatch produce: %d records to %s, %d lines rejected, %d sends failed%n",
+    err.printf(
+        "scalewatch produce: %d records to %s, %d lines rejected, %d sends failed%n",
         produced - failed.get(), topic, rejected, failed.get());
     err.flush();
     return rejected == 0 && failed.get() == 0 ? 0 : 1;

@@ -43,16 +43,26 @@ public final class ReplayCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "Results to replay (.csv or .jsonl).")
   Path file;
 
-  @Option(names = "--project", description = "Project of the events (default: the file name without extension).")
+  @Option(
+      names = "--project",
+      description = "Project of the events (default: the file name without extension).")
   String project;
 
-  @Option(names = "--speed", defaultValue = "0", paramLabel = "EVENTS_PER_SECOND",
-      description = "Events per second; 0 sends as fast as the broker takes them (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--speed",
+      defaultValue = "0",
+      paramLabel = "EVENTS_PER_SECOND",
+      description =
+          "Events per second; 0 sends as fast as the broker takes them (default: ${DEFAULT-VALUE}).")
   double speed;
 
-  @Option(names = "--as", defaultValue = "evals", paramLabel = "evals|metrics",
-      description = "What CSV rows become: eval results or metric points (metric = task/y_name) "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--as",
+      defaultValue = "evals",
+      paramLabel = "evals|metrics",
+      description =
+          "What CSV rows become: eval results or metric points (metric = task/y_name) "
+              + "(default: ${DEFAULT-VALUE}).")
   ReplayFormat format;
 
   @Override
@@ -63,24 +73,36 @@ public final class ReplayCommand implements Callable<Integer> {
       return 2;
     }
     if (speed < 0 || Double.isNaN(speed)) {
-      err.println("scalewatch replay: --speed must be >= 0 events per second (0 = unthrottled): " + speed);
+      err.println(
+          "scalewatch replay: --speed must be >= 0 events per second (0 = unthrottled): " + speed);
       return 2;
     }
-    String projectName = project != null ? project : file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    String projectName =
+        project != null ? project : file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
     LongCsvEvents.Events events;
     try {
-      events = isJsonLines(file)
-          ? JsonLinesEvents.read(file, projectName)
-          : LongCsvEvents.read(file, projectName, format, Instant.now());
+      events =
+          isJsonLines(file)
+              ? JsonLinesEvents.read(file, projectName)
+              : LongCsvEvents.read(file, projectName, format, Instant.now());
     } catch (IllegalArgumentException e) {
       err.println("scalewatch replay: " + e.getMessage());
       return 2;
     }
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(client.registryUrl);
-        RawEventProducer producer = new RawEventProducer(client.bootstrapServers, registry, Map.of())) {
-      Replayer.Result result = new Replayer(producer, speed).replay(events.events(), err, System.console() != null);
-      err.printf(Locale.ROOT, "scalewatch replay: %d rows of %s -> %d events to project '%s' (%d rejected, %d failed)%n",
-          events.rows(), file.getFileName(), result.sent(), projectName, result.rejected(), result.failed());
+        RawEventProducer producer =
+            new RawEventProducer(client.bootstrapServers, registry, Map.of())) {
+      Replayer.Result result =
+          new Replayer(producer, speed).replay(events.events(), err, System.console() != null);
+      err.printf(
+          Locale.ROOT,
+          "scalewatch replay: %d rows of %s -> %d events to project '%s' (%d rejected, %d failed)%n",
+          events.rows(),
+          file.getFileName(),
+          result.sent(),
+          projectName,
+          result.rejected(),
+          result.failed());
       err.flush();
       return result.rejected() == 0 && result.failed() == 0 ? 0 : 1;
     }

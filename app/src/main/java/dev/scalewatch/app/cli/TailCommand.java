@@ -45,13 +45,20 @@ public final class TailCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions client;
 
-  @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic to read, e.g. scalewatch.metrics.")
+  @Parameters(
+      index = "0",
+      paramLabel = "TOPIC",
+      description = "Topic to read, e.g. scalewatch.metrics.")
   String topic;
 
-  @Option(names = "--from-beginning", description = "Start at the oldest record instead of the newest.")
+  @Option(
+      names = "--from-beginning",
+      description = "Start at the oldest record instead of the newest.")
   boolean fromBeginning;
 
-  @Option(names = "--max", paramLabel = "N",
+  @Option(
+      names = "--max",
+      paramLabel = "N",
       description = "Stop after N records (default: run until Ctrl-C).")
   Long max;
 
@@ -61,7 +68,8 @@ public final class TailCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (max != null && max < 1) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max must be >= 1: " + max);
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--max must be >= 1: " + max);
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -69,12 +77,17 @@ public final class TailCommand implements Callable<Integer> {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
       AvroDecoder<GenericRecord> decoder = AvroDecoder.generic(registry);
       if (!consumer.listTopics(Duration.ofSeconds(15)).containsKey(topic)) {
-        err.printf("scalewatch tail: topic '%s' does not exist on %s; existing topics: %s%n",
-            topic, client.bootstrapServers, consumer.listTopics().keySet().stream().sorted().toList());
+        err.printf(
+            "scalewatch tail: topic '%s' does not exist on %s; existing topics: %s%n",
+            topic,
+            client.bootstrapServers,
+            consumer.listTopics().keySet().stream().sorted().toList());
         return 2;
       }
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       if (fromBeginning) {
         consumer.seekToBeginning(partitions);
@@ -96,8 +109,11 @@ public final class TailCommand implements Callable<Integer> {
     }
   }
 
-  private void print(ConsumerRecord<byte[], byte[]> record, AvroDecoder<GenericRecord> decoder,
-      PrintWriter out, PrintWriter err) {
+  private void print(
+      ConsumerRecord<byte[], byte[]> record,
+      AvroDecoder<GenericRecord> decoder,
+      PrintWriter out,
+      PrintWriter err) {
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     GenericRecord value;
     try {
@@ -117,7 +133,8 @@ public final class TailCommand implements Callable<Integer> {
       line.set("value", AvroJson.toJson(value));
       out.println(line);
     } else {
-      out.println(record.partition() + "@" + record.offset() + " " + key + " " + AvroJson.toJson(value));
+      out.println(
+          record.partition() + "@" + record.offset() + " " + key + " " + AvroJson.toJson(value));
     }
   }
 

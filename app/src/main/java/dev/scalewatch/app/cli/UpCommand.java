@@ -27,56 +27,88 @@ public final class UpCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--data-dir", defaultValue = "scalewatch-data",
+  @Option(
+      names = "--data-dir",
+      defaultValue = "scalewatch-data",
       description = "Directory for all state (default: ${DEFAULT-VALUE}).")
   Path dataDirectory;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1",
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
       description = "Address to bind and advertise (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--kafka-port", defaultValue = "9092",
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
       description = "Kafka client port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
   int kafkaPort;
 
-  @Option(names = "--controller-port", defaultValue = "9093",
+  @Option(
+      names = "--controller-port",
+      defaultValue = "9093",
       description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
   int controllerPort;
 
-  @Option(names = "--registry-port", defaultValue = "8081",
+  @Option(
+      names = "--registry-port",
+      defaultValue = "8081",
       description = "Schema registry port (default: ${DEFAULT-VALUE}).")
   int registryPort;
 
-  @Option(names = "--http-port", defaultValue = "8080",
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
       description = "HTTP port for /health (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--flink-port", defaultValue = "8082",
+  @Option(
+      names = "--flink-port",
+      defaultValue = "8082",
       description = "Flink REST port (default: ${DEFAULT-VALUE}).")
   int flinkPort;
 
-  @Option(names = "--partitions", defaultValue = "4",
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
       description = "Partitions of each topic created on first start (default: ${DEFAULT-VALUE}).")
   int partitions;
 
   /** The stack configuration these options describe; throws if a value is out of range. */
   public StackConfig options() {
     return new StackConfig(
-        dataDirectory, host, kafkaPort, controllerPort, registryPort, httpPort, flinkPort, partitions,
-        new GatewayConfig(GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes));
+        dataDirectory,
+        host,
+        kafkaPort,
+        controllerPort,
+        registryPort,
+        httpPort,
+        flinkPort,
+        partitions,
+        new GatewayConfig(
+            GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes));
   }
 
-  @Option(names = "--gateway-tokens", paramLabel = "PROJECT=TOKEN[,...]", defaultValue = "",
-      description = "Bearer tokens of the HTTP gateway, one per project (default: none, so the "
-          + "gateway refuses every batch). Prefer SCALEWATCH_GATEWAY_TOKENS or the config file "
-          + "over a flag, which other users can see in the process list.")
+  @Option(
+      names = "--gateway-tokens",
+      paramLabel = "PROJECT=TOKEN[,...]",
+      defaultValue = "",
+      description =
+          "Bearer tokens of the HTTP gateway, one per project (default: none, so the "
+              + "gateway refuses every batch). Prefer SCALEWATCH_GATEWAY_TOKENS or the config file "
+              + "over a flag, which other users can see in the process list.")
   String gatewayTokens;
 
-  @Option(names = "--gateway-max-events", defaultValue = "10000",
+  @Option(
+      names = "--gateway-max-events",
+      defaultValue = "10000",
       description = "Most events in one gateway batch (default: ${DEFAULT-VALUE}).")
   int gatewayMaxEvents;
 
-  @Option(names = "--gateway-max-bytes", defaultValue = "4194304",
+  @Option(
+      names = "--gateway-max-bytes",
+      defaultValue = "4194304",
       description = "Most bytes in one gateway request (default: ${DEFAULT-VALUE}).")
   int gatewayMaxBytes;
 
@@ -87,22 +119,31 @@ public final class UpCommand implements Callable<Integer> {
     long started = System.nanoTime();
     EmbeddedStack stack = EmbeddedStack.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      out.println("scalewatch: shutting down");
-      out.flush();
-      stack.close();
-      stopped.countDown();
-    }, "scalewatch-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  out.println("scalewatch: shutting down");
+                  out.flush();
+                  stack.close();
+                  stopped.countDown();
+                },
+                "scalewatch-shutdown"));
     out.printf("kafka     %s%n", stack.bootstrapServers());
     out.printf("registry  %s%n", stack.registryUrl());
     out.printf("flink     %s%n", stack.flinkRestAddress());
     out.printf("http      %s/health%n", stack.httpUrl());
-    out.printf("gateway   %s/v1/{runs,metrics,evals} (%s)%n", stack.httpUrl(),
+    out.printf(
+        "gateway   %s/v1/{runs,metrics,evals} (%s)%n",
+        stack.httpUrl(),
         config.gateway().projectsByToken().isEmpty()
             ? "no tokens: set --gateway-tokens project=token to accept batches"
             : "projects " + config.gateway().projectsByToken().values().stream().sorted().toList());
     out.printf("data      %s%n", config.dataDirectory().toAbsolutePath().normalize());
-    out.printf(java.util.Locale.ROOT, "scalewatch: up in %.1f s; Ctrl-C stops%n", (System.nanoTime() - started) / 1e9);
+    out.printf(
+        java.util.Locale.ROOT,
+        "scalewatch: up in %.1f s; Ctrl-C stops%n",
+        (System.nanoTime() - started) / 1e9);
     out.flush();
     stopped.await();
     return 0;

@@ -69,8 +69,14 @@ public final class SettingsDefaultProvider implements IDefaultValueProvider {
       return properties;
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          CONFIG_ENV + " names a config file that cannot be read: " + path.toAbsolutePath()
-              + " (" + e.getMessage() + "); fix the path or unset " + CONFIG_ENV, e);
+          CONFIG_ENV
+              + " names a config file that cannot be read: "
+              + path.toAbsolutePath()
+              + " ("
+              + e.getMessage()
+              + "); fix the path or unset "
+              + CONFIG_ENV,
+          e);
     }
   }
 }

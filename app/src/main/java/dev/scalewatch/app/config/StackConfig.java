@@ -59,8 +59,17 @@ public record StackConfig(
 
   /** As {@link #ephemeral(Path)}, with gateway tokens (token to project). */
   public static StackConfig ephemeral(Path dataDirectory, Map<String, String> projectsByToken) {
-    return new StackConfig(dataDirectory, "127.0.0.1", 0, 0, 0, 0, 0, 2, new GatewayConfig(
-        projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES));
+    return new StackConfig(
+        dataDirectory,
+        "127.0.0.1",
+        0,
+        0,
+        0,
+        0,
+        0,
+        2,
+        new GatewayConfig(
+            projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES));
   }
 
   private static void requirePort(String name, int port) {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The one Flink MiniCluster of the embedded stack; every ScaleWatch job runs in it.
  *
  * <p>Jobs are built on an ordinary {@link StreamExecutionEnvironment} from {@link #environment()}
- * and handed to {@link #submit}, which sends the stream graph to this cluster instead of starting
- * a new local cluster per job (each of those would cost about 2 s and 200 MB).
+ * and handed to {@link #submit}, which sends the stream graph to this cluster instead of starting a
+ * new local cluster per job (each of those would cost about 2 s and 200 MB).
  *
  * <p>Thread-safe: submit may be called from any thread.
  */

@@ -59,8 +59,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    *
    * @throws IllegalStateException if the broker does not answer within 60 seconds
    */
-  public static EmbeddedKafkaBroker start(Path logDirectory, String host, int port, int controllerPort)
-      throws Exception {
+  public static EmbeddedKafkaBroker start(
+      Path logDirectory, String host, int port, int controllerPort) throws Exception {
     Files.createDirectories(logDirectory);
     int clientPort = FreePorts.resolve(host, port);
     int quorumPort = FreePorts.resolve(host, controllerPort);
@@ -109,23 +109,40 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         close();
         throw new IllegalStateException(
-            "Kafka broker on " + bootstrapServers + " did not answer within " + timeout.toSeconds()
+            "Kafka broker on "
+                + bootstrapServers
+                + " did not answer within "
+                + timeout.toSeconds()
                 + " s; see the log above for the cause (a port in use is the usual one)");
       }
       Thread.sleep(100);
     }
   }
 
-  private static Properties brokerProperties(Path logDirectory, String host, int port, int controllerPort) {
+  private static Properties brokerProperties(
+      Path logDirectory, String host, int port, int controllerPort) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", String.valueOf(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://"
+            + host
+            + ":"
+            + port
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + host
+            + ":"
+            + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
     p.put("controller.listener.names", CONTROLLER_LISTENER);
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
     p.put("log.dirs", logDirectory.toAbsolutePath().toString());
     p.put("auto.create.topics.enable", "false");
     p.put("offsets.topic.replication.factor", "1");

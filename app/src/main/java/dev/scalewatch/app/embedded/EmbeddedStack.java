@@ -6,14 +6,14 @@ import dev.scalewatch.app.http.HttpServer;
 import dev.scalewatch.ingest.gateway.IngestGateway;
 import dev.scalewatch.ingest.normalize.Normalizer;
 import dev.scalewatch.ingest.normalize.NormalizerConfig;
-import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.registry.EmbeddedSchemaRegistry;
 import dev.scalewatch.registry.RegistryConfig;
+import dev.scalewatch.schemas.Topics;
+import dev.scalewatch.schemas.registry.SchemaRegistryClient;
+import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import dev.scalewatch.schemas.registry.SchemaRegistryClient;
-import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * normalizer, one Flink MiniCluster and the HTTP server (health and the ingest gateway), with every
  * piece of state under {@link StackConfig#dataDirectory()}.
  *
- * <p>Start order follows dependencies (broker, topics, registry, normalizer, Flink, HTTP); {@link #close()}
- * stops them in reverse. If a component fails to start, the ones already started are stopped and
- * the cause is thrown. Not thread-safe: start and close from one thread (close is idempotent).
+ * <p>Start order follows dependencies (broker, topics, registry, normalizer, Flink, HTTP); {@link
+ * #close()} stops them in reverse. If a component fails to start, the ones already started are
+ * stopped and the cause is thrown. Not thread-safe: start and close from one thread (close is
+ * idempotent).
  */
 public final class EmbeddedStack implements AutoCloseable {
 
@@ -56,27 +57,43 @@ public final class EmbeddedStack implements AutoCloseable {
   private void startComponents(StackConfig config) throws Exception {
     host = config.host();
     var data = config.dataDirectory();
-    broker = track(EmbeddedKafkaBroker.start(
-        data.resolve("kafka"), config.host(), config.kafkaPort(), config.controllerPort()));
+    broker =
+        track(
+            EmbeddedKafkaBroker.start(
+                data.resolve("kafka"), config.host(), config.kafkaPort(), config.controllerPort()));
     var created = TopicSetup.ensureTopics(broker.admin(), config.partitions());
     if (!created.isEmpty()) {
       log.info("Created topics {}", created);
     }
-    registry = track(EmbeddedSchemaRegistry.start(
-        RegistryConfig.of(broker.bootstrapServers(), config.host(), config.registryPort())));
+    registry =
+        track(
+            EmbeddedSchemaRegistry.start(
+                RegistryConfig.of(
+                    broker.bootstrapServers(), config.host(), config.registryPort())));
     registryClient = track(SchemaRegistryClients.forUrl(registry.url()));
     ContractRegistration.registerAll(registryClient);
-    normalizer = track(Normalizer.start(
-        NormalizerConfig.of(broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
+    normalizer =
+        track(
+            Normalizer.start(
+                NormalizerConfig.of(
+                    broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
-    Health health = new Health()
-        .register("broker", broker.bootstrapServers(), broker::isHealthy)
-        .register("registry", registry.url(), registry::isReady)
-        .register("normalizer", Topics.RAW + " -> normalized topics", normalizer::isRunning)
-        .register("flink", flink.restAddress(), flink::isHealthy);
-    IngestGateway gateway = track(new IngestGateway(config.gateway(), broker.bootstrapServers(), registryClient));
-    http = track(HttpServer.start(config.host(), config.httpPort(), health,
-        2L * config.gateway().maxBytes(), List.of(gateway::addRoutes)));
+    Health health =
+        new Health()
+            .register("broker", broker.bootstrapServers(), broker::isHealthy)
+            .register("registry", registry.url(), registry::isReady)
+            .register("normalizer", Topics.RAW + " -> normalized topics", normalizer::isRunning)
+            .register("flink", flink.restAddress(), flink::isHealthy);
+    IngestGateway gateway =
+        track(new IngestGateway(config.gateway(), broker.bootstrapServers(), registryClient));
+    http =
+        track(
+            HttpServer.start(
+                config.host(),
+                config.httpPort(),
+                health,
+                2L * config.gateway().maxBytes(),
+                List.of(gateway::addRoutes)));
   }
 
   private <T extends AutoCloseable> T track(T component) {
@@ -115,7 +132,10 @@ public final class EmbeddedStack implements AutoCloseable {
       try {
         component.close();
       } catch (Exception e) {
-        log.warn("Stopping {} failed; continuing with the rest", component.getClass().getSimpleName(), e);
+        log.warn(
+            "Stopping {} failed; continuing with the rest",
+            component.getClass().getSimpleName(),
+            e);
       }
     }
   }

@@ -21,8 +21,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * co-partitioned (a run's points, evals and metadata land on the same partition number). Records
  * carry their event time as timestamp, so time-based retention would delete replayed history as
  * soon as a segment rolls: every topic but the raw one keeps its records for good (the runs topic
- * is compacted instead). Returns only once every new partition has a leader, because an
- * idempotent producer writing to a partition without one can lose its sends.
+ * is compacted instead). Returns only once every new partition has a leader, because an idempotent
+ * producer writing to a partition without one can lose its sends.
  */
 final class TopicSetup {
 
@@ -31,7 +31,8 @@ final class TopicSetup {
   private TopicSetup() {}
 
   /** Returns the names of the topics it created. */
-  static List<String> ensureTopics(Admin admin, int partitions) throws ExecutionException, InterruptedException {
+  static List<String> ensureTopics(Admin admin, int partitions)
+      throws ExecutionException, InterruptedException {
     Set<String> existing = admin.listTopics().names().get();
     List<NewTopic> missing = new ArrayList<>();
     for (TopicSpec spec : Topics.DATA) {
@@ -58,19 +59,26 @@ final class TopicSetup {
     return config;
   }
 
-  private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+  private static void awaitLeaders(Admin admin, List<String> topics)
+      throws InterruptedException, ExecutionException {
     long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
     while (true) {
-      Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames().get();
-      boolean ready = descriptions.values().stream()
-          .flatMap(d -> d.partitions().stream())
-          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      Map<String, TopicDescription> descriptions =
+          admin.describeTopics(topics).allTopicNames().get();
+      boolean ready =
+          descriptions.values().stream()
+              .flatMap(d -> d.partitions().stream())
+              .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
       if (ready) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("partitions of " + topics + " have no leader after "
-            + LEADER_TIMEOUT.toSeconds() + " s; see the broker log above");
+        throw new IllegalStateException(
+            "partitions of "
+                + topics
+                + " have no leader after "
+                + LEADER_TIMEOUT.toSeconds()
+                + " s; see the broker log above");
       }
       Thread.sleep(50);
     }

@@ -24,8 +24,8 @@ import java.util.Locale;
 
 /**
  * Runs the fit behind {@code scalewatch fit}: orients the metric, holds out the largest-x points,
- * fits (or selects the number of breaks), and gathers parameters, breaks, forecasts and the
- * inverse forecast into a {@link FitReport}. Stateless; thread-safe.
+ * fits (or selects the number of breaks), and gathers parameters, breaks, forecasts and the inverse
+ * forecast into a {@link FitReport}. Stateless; thread-safe.
  */
 final class FitAnalysis {
 
@@ -49,9 +49,15 @@ final class FitAnalysis {
     Series all = orient(points, s.metric(), form);
     int n = all.size();
     if (s.holdout() < 0 || s.holdout() >= n) {
-      throw new InputException(String.format(Locale.ROOT,
-          "--holdout must be in 0..%d (less than the number of points): %d >= %d (use at most"
-              + " %d)", n - 1, s.holdout(), n, n - 1));
+      throw new InputException(
+          String.format(
+              Locale.ROOT,
+              "--holdout must be in 0..%d (less than the number of points): %d >= %d (use at most"
+                  + " %d)",
+              n - 1,
+              s.holdout(),
+              n,
+              n - 1));
     }
     Series train = all.head(n - s.holdout());
     Series held = all.tail(s.holdout());
@@ -66,33 +72,50 @@ final class FitAnalysis {
         fit = new Fitter().fit(form, train);
       }
     } catch (IllegalArgumentException e) {
-      throw new InputException(e.getMessage()
-          + (s.holdout() > 0 ? " (" + train.size() + " points left after --holdout "
-              + s.holdout() + ")" : ""));
+      throw new InputException(
+          e.getMessage()
+              + (s.holdout() > 0
+                  ? " (" + train.size() + " points left after --holdout " + s.holdout() + ")"
+                  : ""));
     } catch (IllegalStateException e) {
-      throw new InputException(e.getMessage() + " (try another --form; for a score pass"
-          + " --higher-is-better so that the fitted quantity falls with x)");
+      throw new InputException(
+          e.getMessage()
+              + " (try another --form; for a score pass"
+              + " --higher-is-better so that the fitted quantity falls with x)");
     }
     double ms = (System.nanoTime() - t0) / 1e6;
     Metric m = s.metric();
     List<FitReport.Prediction> heldOut = new ArrayList<>();
     for (int i = 0; i < held.size(); i++) {
-      heldOut.add(prediction(fit.band(held.x(i), held.x2(i)), held.x2(i), m,
-          m.toObserved(held.y(i))));
+      heldOut.add(
+          prediction(fit.band(held.x(i), held.x2(i)), held.x2(i), m, m.toObserved(held.y(i))));
     }
     List<FitReport.Prediction> forecasts = new ArrayList<>();
     for (double f : FORECAST_FACTORS) {
       double x2 = train.hasSecondInput() ? train.x2(train.size() - 1) * f : Double.NaN;
       forecasts.add(prediction(fit.band(train.xMax() * f, x2), x2, m, Double.NaN));
     }
-    FitReport report = new FitReport(
-        s.file(), fit.form().name(), fit.form().formula(),
-        m.direction() == Metric.Direction.LOWER_IS_BETTER ? "y"
-            : String.format(Locale.ROOT, "%s - y", m.bound()),
-        selection == null ? null : summary(selection), fit.parameters(), fit.level(),
-        "Jacobian (delta method, Student-t)", breaks(fit, train), train.size(), held.size(),
-        fit.rmsle(), held.size() == 0 ? Double.NaN : fit.rmsle(held), heldOut, forecasts,
-        target(fit, s), ms);
+    FitReport report =
+        new FitReport(
+            s.file(),
+            fit.form().name(),
+            fit.form().formula(),
+            m.direction() == Metric.Direction.LOWER_IS_BETTER
+                ? "y"
+                : String.format(Locale.ROOT, "%s - y", m.bound()),
+            selection == null ? null : summary(selection),
+            fit.parameters(),
+            fit.level(),
+            "Jacobian (delta method, Student-t)",
+            breaks(fit, train),
+            train.size(),
+            held.size(),
+            fit.rmsle(),
+            held.size() == 0 ? Double.NaN : fit.rmsle(held),
+            heldOut,
+            forecasts,
+            target(fit, s),
+            ms);
     return new Result(report, fit, train, held);
   }
 
@@ -107,8 +130,11 @@ final class FitAnalysis {
       case "power-law" -> Bnsl.powerLaw();
       case "power-law-floor" -> Bnsl.powerLawWithFloor();
       case "chinchilla" -> new Chinchilla();
-      default -> throw new InputException("--form must be one of auto, power-law,"
-          + " power-law-floor, bnsl, chinchilla: " + name);
+      default ->
+          throw new InputException(
+              "--form must be one of auto, power-law,"
+                  + " power-law-floor, bnsl, chinchilla: "
+                  + name);
     };
   }
 
@@ -126,13 +152,21 @@ final class FitAnalysis {
     for (int i = 0; i < p.size(); i++) {
       y[i] = m.toFitted(p.y()[i]);
       if (!(y[i] > 0)) {
-        throw new InputException(m.direction() == Metric.Direction.LOWER_IS_BETTER
-            ? String.format(Locale.ROOT,
-                "line %d: y must be > 0 to be fitted in log space: %s (for a score, pass"
-                    + " --higher-is-better and --bound)", p.lines()[i], p.y()[i])
-            : String.format(Locale.ROOT,
-                "line %d: y=%s is not below --bound %s, so its error bound - y is not > 0"
-                    + " (raise --bound or drop the row)", p.lines()[i], p.y()[i], m.bound()));
+        throw new InputException(
+            m.direction() == Metric.Direction.LOWER_IS_BETTER
+                ? String.format(
+                    Locale.ROOT,
+                    "line %d: y must be > 0 to be fitted in log space: %s (for a score, pass"
+                        + " --higher-is-better and --bound)",
+                    p.lines()[i],
+                    p.y()[i])
+                : String.format(
+                    Locale.ROOT,
+                    "line %d: y=%s is not below --bound %s, so its error bound - y is not > 0"
+                        + " (raise --bound or drop the row)",
+                    p.lines()[i],
+                    p.y()[i],
+                    m.bound()));
       }
     }
     if (two) {
@@ -147,18 +181,28 @@ final class FitAnalysis {
   private static FitReport.Prediction prediction(Band b, double x2, Metric m, double observed) {
     double lo = m.toObserved(b.lower());
     double hi = m.toObserved(b.upper());
-    return new FitReport.Prediction(b.x(), x2, m.toObserved(b.y()), Math.min(lo, hi),
-        Math.max(lo, hi), observed, !Double.isNaN(observed) && b.contains(m.toFitted(observed)));
+    return new FitReport.Prediction(
+        b.x(),
+        x2,
+        m.toObserved(b.y()),
+        Math.min(lo, hi),
+        Math.max(lo, hi),
+        observed,
+        !Double.isNaN(observed) && b.contains(m.toFitted(observed)));
   }
 
   private static FitReport.SelectionSummary summary(Selection s) {
     List<FitReport.CandidateSummary> c = new ArrayList<>();
     for (Candidate k : s.candidates()) {
-      c.add(new FitReport.CandidateSummary(k.breaks(), k.aicc(), k.holdoutRmsle(),
-          k.supported()));
+      c.add(new FitReport.CandidateSummary(k.breaks(), k.aicc(), k.holdoutRmsle(), k.supported()));
     }
-    return new FitReport.SelectionSummary(s.chosen().breaks(), s.decidedBy().name(),
-        s.holdout(), s.aiccMargin(), s.holdoutRatio(), c);
+    return new FitReport.SelectionSummary(
+        s.chosen().breaks(),
+        s.decidedBy().name(),
+        s.holdout(),
+        s.aiccMargin(),
+        s.holdoutRatio(),
+        c);
   }
 
   private static List<FitReport.BreakSummary> breaks(Fit fit, Series train) {
@@ -166,8 +210,17 @@ final class FitAnalysis {
     List<InflectionForecast> ahead = InflectionForecaster.forecast(fit, train.xs());
     for (Transition t : TransitionDetector.detect(fit, train.xs())) {
       boolean beyond = ahead.stream().anyMatch(f -> f.index() == t.index());
-      out.add(new FitReport.BreakSummary(t.index(), t.phase().name(), t.location(),
-          t.sharpness(), t.slopeChange(), t.onset(), t.end(), t.significant(), beyond));
+      out.add(
+          new FitReport.BreakSummary(
+              t.index(),
+              t.phase().name(),
+              t.location(),
+              t.sharpness(),
+              t.slopeChange(),
+              t.onset(),
+              t.end(),
+              t.significant(),
+              beyond));
     }
     return out;
   }
@@ -177,24 +230,27 @@ final class FitAnalysis {
       return null;
     }
     if (fit.form().inputs() != 1) {
-      throw new InputException("--target needs a single-input form: " + fit.form().name()
-          + " has two inputs");
+      throw new InputException(
+          "--target needs a single-input form: " + fit.form().name() + " has two inputs");
     }
     Metric m = s.metric();
     double fitted = m.toFitted(s.target());
     if (!(fitted > 0)) {
-      throw new InputException(String.format(Locale.ROOT,
-          "--target %s is not reachable: in the fitted orientation it is %s, not > 0",
-          s.target(), fitted));
+      throw new InputException(
+          String.format(
+              Locale.ROOT,
+              "--target %s is not reachable: in the fitted orientation it is %s, not > 0",
+              s.target(),
+              fitted));
     }
     InverseForecast f = InverseForecaster.solve(fit, fitted, TARGET_DECADES);
-    return new FitReport.TargetSummary(s.target(), f.status().name(), f.x(), f.lower(),
-        f.upper(), f.reason());
+    return new FitReport.TargetSummary(
+        s.target(), f.status().name(), f.x(), f.lower(), f.upper(), f.reason());
   }
 
   /** Parameter lookup helper for printers. */
   static String formatParameter(Parameter p) {
-    return String.format(Locale.ROOT, "%-6s = %-12.6g [%.6g, %.6g]", p.name(), p.value(),
-        p.lower(), p.upper());
+    return String.format(
+        Locale.ROOT, "%-6s = %-12.6g [%.6g, %.6g]", p.name(), p.value(), p.lower(), p.upper());
   }
 }

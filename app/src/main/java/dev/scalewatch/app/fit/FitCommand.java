@@ -39,37 +39,57 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--task", paramLabel = "TASK", description = "Long format: task to fit.")
   String task;
 
-  @Option(names = "--x", paramLabel = "X_NAME",
+  @Option(
+      names = "--x",
+      paramLabel = "X_NAME",
       description = "Long format: x axis to fit (e.g. params, train_flops).")
   String xName;
 
-  @Option(names = "--family", paramLabel = "FAMILY",
+  @Option(
+      names = "--family",
+      paramLabel = "FAMILY",
       description = "Long format: keep runs whose run_id is FAMILY or starts with FAMILY|.")
   String family;
 
-  @Option(names = "--holdout", paramLabel = "K", defaultValue = "0",
-      description = "Fit all but the K largest x and report the error on them"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--holdout",
+      paramLabel = "K",
+      defaultValue = "0",
+      description =
+          "Fit all but the K largest x and report the error on them"
+              + " (default: ${DEFAULT-VALUE}).")
   int holdout;
 
-  @Option(names = "--form", paramLabel = "FORM", defaultValue = "auto",
-      description = "auto (choose 0-3 breaks), power-law, power-law-floor, bnsl, chinchilla"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--form",
+      paramLabel = "FORM",
+      defaultValue = "auto",
+      description =
+          "auto (choose 0-3 breaks), power-law, power-law-floor, bnsl, chinchilla"
+              + " (default: ${DEFAULT-VALUE}).")
   String form;
 
-  @Option(names = "--breaks", paramLabel = "N",
+  @Option(
+      names = "--breaks",
+      paramLabel = "N",
       description = "Number of BNSL breaks (0-3) instead of choosing it.")
   Integer breaks;
 
-  @Option(names = "--higher-is-better",
+  @Option(
+      names = "--higher-is-better",
       description = "y is a bounded score (accuracy): fitted as error BOUND - y.")
   boolean higherIsBetter;
 
-  @Option(names = "--bound", paramLabel = "BOUND", defaultValue = "1",
+  @Option(
+      names = "--bound",
+      paramLabel = "BOUND",
+      defaultValue = "1",
       description = "Best value of a higher-is-better score (default: ${DEFAULT-VALUE}).")
   double bound;
 
-  @Option(names = "--target", paramLabel = "Y",
+  @Option(
+      names = "--target",
+      paramLabel = "Y",
       description = "Also report the x needed to reach y = Y, with an interval.")
   Double target;
 
@@ -91,10 +111,13 @@ public final class FitCommand implements Callable<Integer> {
     }
     FitAnalysis.Result result;
     try {
-      Points points = PointsReader.read(file, "chinchilla".equals(form),
-          new PointsReader.LongFilter(task, xName, family));
-      result = FitAnalysis.run(points, new FitAnalysis.Settings(
-          form, breaks, holdout, metric, target, file.toString()));
+      Points points =
+          PointsReader.read(
+              file, "chinchilla".equals(form), new PointsReader.LongFilter(task, xName, family));
+      result =
+          FitAnalysis.run(
+              points,
+              new FitAnalysis.Settings(form, breaks, holdout, metric, target, file.toString()));
     } catch (InputException e) {
       return fail(err, e.getMessage());
     } catch (IOException e) {

@@ -36,9 +36,14 @@ final class FitPlot {
     System.setProperty("java.awt.headless", "true");
     Fit fit = r.fit();
     boolean lower = m.direction() == Metric.Direction.LOWER_IS_BETTER;
-    XYChart chart = new XYChartBuilder().width(900).height(600)
-        .title(r.report().form() + ": " + r.report().formula())
-        .xAxisTitle("x").yAxisTitle("y").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(900)
+            .height(600)
+            .title(r.report().form() + ": " + r.report().formula())
+            .xAxisTitle("x")
+            .yAxisTitle("y")
+            .build();
     chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(lower);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setMarkerSize(7);
 
@@ -69,7 +74,11 @@ final class FitPlot {
       for (FitReport.BreakSummary b : r.report().breaks()) {
         double d = b.location().value();
         if (d >= xLo && d <= xHi) {
-          line(chart, "break " + b.index(), new double[] {d, d}, new double[] {yMin, yMax},
+          line(
+              chart,
+              "break " + b.index(),
+              new double[] {d, d},
+              new double[] {yMin, yMax},
               SeriesLines.DOT_DOT);
         }
       }
@@ -79,7 +88,8 @@ final class FitPlot {
       for (int i = 0; i < x.length; i++) {
         y[i] = m.toObserved(fit.predict(x[i], r.train().x2(i)));
       }
-      chart.addSeries("law at each point", x, y)
+      chart
+          .addSeries("law at each point", x, y)
           .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter)
           .setMarker(SeriesMarkers.CROSS);
     }
@@ -102,8 +112,8 @@ final class FitPlot {
     return series;
   }
 
-  private static void line(XYChart chart, String name, double[] x, double[] y,
-      java.awt.BasicStroke stroke) {
+  private static void line(
+      XYChart chart, String name, double[] x, double[] y, java.awt.BasicStroke stroke) {
     XYSeries s = chart.addSeries(name, x, y);
     s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     s.setMarker(SeriesMarkers.NONE);

@@ -26,23 +26,47 @@ import java.util.List;
  * @param fitTimeMs wall time of fitting and selection
  */
 record FitReport(
-    String file, String form, String formula, String fittedAs, SelectionSummary selection,
-    List<Parameter> parameters, double level, String intervalMethod, List<BreakSummary> breaks,
-    int fitted, int heldOut, double rmsleIn, double rmsleOut, List<Prediction> heldOutPoints,
-    List<Prediction> forecasts, TargetSummary target, double fitTimeMs) {
+    String file,
+    String form,
+    String formula,
+    String fittedAs,
+    SelectionSummary selection,
+    List<Parameter> parameters,
+    double level,
+    String intervalMethod,
+    List<BreakSummary> breaks,
+    int fitted,
+    int heldOut,
+    double rmsleIn,
+    double rmsleOut,
+    List<Prediction> heldOutPoints,
+    List<Prediction> forecasts,
+    TargetSummary target,
+    double fitTimeMs) {
 
   /** One candidate number of breaks. */
   record CandidateSummary(int breaks, double aicc, double holdoutRmsle, boolean supported) {}
 
   /** The selection of the number of breaks. */
   record SelectionSummary(
-      int breaks, String decidedBy, int holdout, double aiccMargin, double holdoutRatio,
+      int breaks,
+      String decidedBy,
+      int holdout,
+      double aiccMargin,
+      double holdoutRatio,
       List<CandidateSummary> candidates) {}
 
   /** A break of the chosen law. */
   record BreakSummary(
-      int index, String phase, Parameter location, Parameter sharpness, Parameter slopeChange,
-      Parameter onset, Parameter end, boolean significant, boolean forecastBeyondData) {}
+      int index,
+      String phase,
+      Parameter location,
+      Parameter sharpness,
+      Parameter slopeChange,
+      Parameter onset,
+      Parameter end,
+      boolean significant,
+      boolean forecastBeyondData) {}
 
   /**
    * A prediction at x (and x2 for two-input forms).
@@ -51,7 +75,12 @@ record FitReport(
    * @param inside whether the observed value lies in the prediction band
    */
   record Prediction(
-      double x, double x2, double predicted, double lower, double upper, double observed,
+      double x,
+      double x2,
+      double predicted,
+      double lower,
+      double upper,
+      double observed,
       boolean inside) {}
 
   /** The answer to "which x reaches y = target". */

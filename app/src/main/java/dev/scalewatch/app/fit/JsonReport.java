@@ -8,8 +8,8 @@ import dev.scalewatch.laws.fit.Parameter;
 import java.io.PrintWriter;
 
 /**
- * Writes a {@link FitReport} as one JSON object. Non-finite numbers become {@code null}
- * (JSON has no NaN). Thread-safe.
+ * Writes a {@link FitReport} as one JSON object. Non-finite numbers become {@code null} (JSON has
+ * no NaN). Thread-safe.
  */
 final class JsonReport {
 

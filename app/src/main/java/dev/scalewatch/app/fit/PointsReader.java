@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 /**
  * Reads the two CSV layouts of {@code scalewatch fit}: the short one, {@code x,y[,stderr]} (or
  * {@code x,x2,y} for two-input forms), with an optional header; and the long one with the header
- * {@code run_id,task,x_name,x,y_name,y}, filtered by task, x axis and optionally run family.
- * Every problem is reported with its line, field and value. Stateless and thread-safe.
+ * {@code run_id,task,x_name,x,y_name,y}, filtered by task, x axis and optionally run family. Every
+ * problem is reported with its line, field and value. Stateless and thread-safe.
  */
 final class PointsReader {
 
@@ -43,23 +43,25 @@ final class PointsReader {
       first++;
     }
     if (first == lines.size()) {
-      throw new InputException(file + " is empty: expected rows x,y[,stderr] or the long format "
-          + String.join(",", LONG_HEADER));
+      throw new InputException(
+          file
+              + " is empty: expected rows x,y[,stderr] or the long format "
+              + String.join(",", LONG_HEADER));
     }
     List<String> header = cells(lines.get(first));
     if (header.equals(LONG_HEADER)) {
       return readLong(file, lines, first + 1, filter);
     }
     boolean hasHeader = !header.isEmpty() && !isNumber(header.get(0));
-    return readShort(file, lines, hasHeader ? first + 1 : first, twoInputs,
-        hasHeader ? header : null);
+    return readShort(
+        file, lines, hasHeader ? first + 1 : first, twoInputs, hasHeader ? header : null);
   }
 
   private static Points readShort(
       Path file, List<String> lines, int start, boolean twoInputs, List<String> header)
       throws InputException {
-    List<String> names = header != null ? header
-        : twoInputs ? List.of("x", "x2", "y") : List.of("x", "y", "stderr");
+    List<String> names =
+        header != null ? header : twoInputs ? List.of("x", "x2", "y") : List.of("x", "y", "stderr");
     Builder b = new Builder(twoInputs);
     Boolean withStderr = null;
     for (int i = start; i < lines.size(); i++) {
@@ -71,17 +73,26 @@ final class PointsReader {
       int min = twoInputs ? 3 : 2;
       int max = twoInputs ? 3 : 3;
       if (c.size() < min || c.size() > max) {
-        throw new InputException(String.format(Locale.ROOT,
-            "%s line %d: expected %s columns (%s), got %d: '%s'", file.getFileName(), line,
-            min == max ? String.valueOf(min) : min + " or " + max,
-            twoInputs ? "x,x2,y" : "x,y[,stderr]", c.size(), lines.get(i)));
+        throw new InputException(
+            String.format(
+                Locale.ROOT,
+                "%s line %d: expected %s columns (%s), got %d: '%s'",
+                file.getFileName(),
+                line,
+                min == max ? String.valueOf(min) : min + " or " + max,
+                twoInputs ? "x,x2,y" : "x,y[,stderr]",
+                c.size(),
+                lines.get(i)));
       }
       if (withStderr == null) {
         withStderr = !twoInputs && c.size() == 3;
       } else if (!twoInputs && withStderr != (c.size() == 3)) {
-        throw new InputException(String.format(Locale.ROOT,
-            "%s line %d: stderr must be given on every row or on none", file.getFileName(),
-            line));
+        throw new InputException(
+            String.format(
+                Locale.ROOT,
+                "%s line %d: stderr must be given on every row or on none",
+                file.getFileName(),
+                line));
       }
       double[] v = new double[c.size()];
       for (int k = 0; k < c.size(); k++) {
@@ -99,9 +110,15 @@ final class PointsReader {
   private static Points readLong(Path file, List<String> lines, int start, LongFilter filter)
       throws InputException {
     if (filter.task() == null || filter.xName() == null) {
-      throw new InputException(file.getFileName() + " is in the long format "
-          + String.join(",", LONG_HEADER) + ": choose rows with --task and --x (tasks: "
-          + distinct(lines, start, 1) + "; x axes: " + distinct(lines, start, 2) + ")");
+      throw new InputException(
+          file.getFileName()
+              + " is in the long format "
+              + String.join(",", LONG_HEADER)
+              + ": choose rows with --task and --x (tasks: "
+              + distinct(lines, start, 1)
+              + "; x axes: "
+              + distinct(lines, start, 2)
+              + ")");
     }
     Builder b = new Builder(false);
     for (int i = start; i < lines.size(); i++) {
@@ -111,23 +128,41 @@ final class PointsReader {
       List<String> c = cells(lines.get(i));
       int line = i + 1;
       if (c.size() != LONG_HEADER.size()) {
-        throw new InputException(String.format(Locale.ROOT,
-            "%s line %d: expected %d columns (%s), got %d", file.getFileName(), line,
-            LONG_HEADER.size(), String.join(",", LONG_HEADER), c.size()));
+        throw new InputException(
+            String.format(
+                Locale.ROOT,
+                "%s line %d: expected %d columns (%s), got %d",
+                file.getFileName(),
+                line,
+                LONG_HEADER.size(),
+                String.join(",", LONG_HEADER),
+                c.size()));
       }
-      boolean family = filter.family() == null || c.get(0).equals(filter.family())
-          || c.get(0).startsWith(filter.family() + "|");
+      boolean family =
+          filter.family() == null
+              || c.get(0).equals(filter.family())
+              || c.get(0).startsWith(filter.family() + "|");
       if (family && c.get(1).equals(filter.task()) && c.get(2).equals(filter.xName())) {
-        b.add(line, number(file, line, "x", c.get(3)), Double.NaN,
-            number(file, line, "y", c.get(5)), Double.NaN, file);
+        b.add(
+            line,
+            number(file, line, "x", c.get(3)),
+            Double.NaN,
+            number(file, line, "y", c.get(5)),
+            Double.NaN,
+            file);
       }
     }
     if (b.size() == 0) {
-      throw new InputException(String.format(Locale.ROOT,
-          "%s has no rows with task=%s, x_name=%s%s (tasks: %s; x axes: %s)",
-          file.getFileName(), filter.task(), filter.xName(),
-          filter.family() == null ? "" : ", family=" + filter.family(),
-          distinct(lines, start, 1), distinct(lines, start, 2)));
+      throw new InputException(
+          String.format(
+              Locale.ROOT,
+              "%s has no rows with task=%s, x_name=%s%s (tasks: %s; x axes: %s)",
+              file.getFileName(),
+              filter.task(),
+              filter.xName(),
+              filter.family() == null ? "" : ", family=" + filter.family(),
+              distinct(lines, start, 1),
+              distinct(lines, start, 2)));
     }
     return b.build(file, false);
   }
@@ -160,8 +195,14 @@ final class PointsReader {
     try {
       return Double.parseDouble(cell);
     } catch (NumberFormatException e) {
-      throw new InputException(String.format(Locale.ROOT,
-          "%s line %d: %s is not a number: '%s'", file.getFileName(), line, field, cell));
+      throw new InputException(
+          String.format(
+              Locale.ROOT,
+              "%s line %d: %s is not a number: '%s'",
+              file.getFileName(),
+              line,
+              field,
+              cell));
     }
   }
 
@@ -183,21 +224,27 @@ final class PointsReader {
         throws InputException {
       String name = file.getFileName().toString();
       if (Double.isNaN(x) || Double.isNaN(y) || (twoInputs && Double.isNaN(x2))) {
-        throw new InputException(String.format(Locale.ROOT,
-            "%s line %d: row contains NaN (x=%s, y=%s): remove the row or fill it in", name,
-            line, x, y));
+        throw new InputException(
+            String.format(
+                Locale.ROOT,
+                "%s line %d: row contains NaN (x=%s, y=%s): remove the row or fill it in",
+                name,
+                line,
+                x,
+                y));
       }
       requirePositive(name, line, "x", x);
       if (twoInputs) {
         requirePositive(name, line, "x2", x2);
       }
       if (Double.isInfinite(y)) {
-        throw new InputException(String.format(Locale.ROOT,
-            "%s line %d: y must be finite: %s", name, line, y));
+        throw new InputException(
+            String.format(Locale.ROOT, "%s line %d: y must be finite: %s", name, line, y));
       }
       if (!Double.isNaN(stderr) && !(stderr >= 0 && Double.isFinite(stderr))) {
-        throw new InputException(String.format(Locale.ROOT,
-            "%s line %d: stderr must be finite and >= 0: %s", name, line, stderr));
+        throw new InputException(
+            String.format(
+                Locale.ROOT, "%s line %d: stderr must be finite and >= 0: %s", name, line, stderr));
       }
       rows.add(new double[] {x, x2, y, stderr});
       lineNumbers.add(line);
@@ -206,9 +253,14 @@ final class PointsReader {
     private static void requirePositive(String file, int line, String field, double v)
         throws InputException {
       if (!(v > 0) || Double.isInfinite(v)) {
-        throw new InputException(String.format(Locale.ROOT,
-            "%s line %d: %s must be finite and > 0 (scales are fitted in log space): %s", file,
-            line, field, v));
+        throw new InputException(
+            String.format(
+                Locale.ROOT,
+                "%s line %d: %s must be finite and > 0 (scales are fitted in log space): %s",
+                file,
+                line,
+                field,
+                v));
       }
     }
 

@@ -43,7 +43,8 @@ public final class Health {
         up = false;
       }
       allUp &= up;
-      statuses.put(entry.getKey(), new ComponentStatus(up ? "UP" : "DOWN", entry.getValue().address()));
+      statuses.put(
+          entry.getKey(), new ComponentStatus(up ? "UP" : "DOWN", entry.getValue().address()));
     }
     return new Report(allUp ? "UP" : "DOWN", statuses);
   }

@@ -23,18 +23,20 @@ public final class HttpServer implements AutoCloseable {
    * Starts serving {@code GET /health} and the given routes on {@code host:port} (0 picks a free
    * port). Bodies up to {@code maxRequestBytes} are read; route handlers enforce their own limits.
    */
-  public static HttpServer start(String host, int port, Health health, long maxRequestBytes,
-      List<Consumer<Javalin>> routes) {
+  public static HttpServer start(
+      String host, int port, Health health, long maxRequestBytes, List<Consumer<Javalin>> routes) {
     Javalin javalin =
-        Javalin.create(config -> {
-              config.showJavalinBanner = false;
-              config.http.maxRequestSize = maxRequestBytes;
-            })
+        Javalin.create(
+                config -> {
+                  config.showJavalinBanner = false;
+                  config.http.maxRequestSize = maxRequestBytes;
+                })
             .get(
                 "/health",
                 ctx -> {
                   Health.Report report = health.check();
-                  ctx.status(report.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
+                  ctx.status(report.healthy() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                      .json(report);
                 });
     routes.forEach(route -> route.accept(javalin));
     javalin.start(host, port);

@@ -21,20 +21,21 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Turns the long results format {@code run_id,task,x_name,x,y_name,y} into raw events, in x order.
  *
- * <p>The rows of one (run, task, step, metric, value) describe one measurement seen along several
- * x axes (e.g. the same accuracy against {@code params} and against {@code train_flops}); they
- * become one event carrying every axis: {@code params} (or {@code parameters}) sets the parameter
- * count, {@code train_flops}/{@code flops}/{@code compute} the compute, {@code tokens} the tokens
- * seen and {@code step} the step (0 otherwise). Each run also gets a {@link Run} record (family
- * and name from a {@code family|model} run id, parameters from its {@code params} rows), sent
- * before the run's first event. Events are ordered by parameter count, then compute, then step:
- * the order in which a sweep would finish.
+ * <p>The rows of one (run, task, step, metric, value) describe one measurement seen along several x
+ * axes (e.g. the same accuracy against {@code params} and against {@code train_flops}); they become
+ * one event carrying every axis: {@code params} (or {@code parameters}) sets the parameter count,
+ * {@code train_flops}/{@code flops}/{@code compute} the compute, {@code tokens} the tokens seen and
+ * {@code step} the step (0 otherwise). Each run also gets a {@link Run} record (family and name
+ * from a {@code family|model} run id, parameters from its {@code params} rows), sent before the
+ * run's first event. Events are ordered by parameter count, then compute, then step: the order in
+ * which a sweep would finish.
  *
  * <p>Errors name the line, the column and the value. Stateless; one call reads one file.
  */
 public final class LongCsvEvents {
 
-  private static final List<String> HEADER = List.of("run_id", "task", "x_name", "x", "y_name", "y");
+  private static final List<String> HEADER =
+      List.of("run_id", "task", "x_name", "x", "y_name", "y");
 
   private LongCsvEvents() {}
 
@@ -66,15 +67,16 @@ public final class LongCsvEvents {
    * @throws IllegalArgumentException naming line, column and value for a bad row
    * @throws IOException if the file cannot be read
    */
-  public static Events read(Path file, String project, ReplayFormat format, Instant start) throws IOException {
+  public static Events read(Path file, String project, ReplayFormat format, Instant start)
+      throws IOException {
     Map<String, Measurement> measurements = new LinkedHashMap<>();
     Map<String, Long> parametersByRun = new LinkedHashMap<>();
     int rows = 0;
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String header = reader.readLine();
       if (header == null || !List.of(header.trim().split(",")).equals(HEADER)) {
-        throw new IllegalArgumentException(file + " line 1: header must be " + String.join(",", HEADER)
-            + ": " + header);
+        throw new IllegalArgumentException(
+            file + " line 1: header must be " + String.join(",", HEADER) + ": " + header);
       }
       String line;
       int number = 1;
@@ -85,8 +87,15 @@ public final class LongCsvEvents {
         }
         String[] cells = line.split(",", -1);
         if (cells.length != HEADER.size()) {
-          throw new IllegalArgumentException(String.format(Locale.ROOT,
-              "%s line %d: expected %d columns, found %d: %s", file, number, HEADER.size(), cells.length, line));
+          throw new IllegalArgumentException(
+              String.format(
+                  Locale.ROOT,
+                  "%s line %d: expected %d columns, found %d: %s",
+                  file,
+                  number,
+                  HEADER.size(),
+                  cells.length,
+                  line));
         }
         rows++;
         String runId = required(file, number, "run_id", cells[0]);
@@ -95,8 +104,10 @@ public final class LongCsvEvents {
         double x = number(file, number, "x", cells[3]);
         String metric = required(file, number, "y_name", cells[4]);
         double y = number(file, number, "y", cells[5]);
-        String key = runId + '\u0000' + task + '\u0000' + metric + '\u0000' + Double.doubleToLongBits(y);
-        Measurement m = measurements.computeIfAbsent(key, k -> new Measurement(runId, task, metric, y));
+        String key =
+            runId + '\u0000' + task + '\u0000' + metric + '\u0000' + Double.doubleToLongBits(y);
+        Measurement m =
+            measurements.computeIfAbsent(key, k -> new Measurement(runId, task, metric, y));
         switch (axis) {
           case "params", "parameters" -> {
             m.parameters = Math.round(x);
@@ -105,8 +116,14 @@ public final class LongCsvEvents {
           case "train_flops", "flops", "compute" -> m.flops = x;
           case "tokens", "tokens_seen" -> m.tokens = Math.round(x);
           case "step", "steps" -> m.step = Math.round(x);
-          default -> throw new IllegalArgumentException(String.format(Locale.ROOT,
-              "%s line %d: x_name must be one of params, train_flops, tokens, step: %s", file, number, cells[2]));
+          default ->
+              throw new IllegalArgumentException(
+                  String.format(
+                      Locale.ROOT,
+                      "%s line %d: x_name must be one of params, train_flops, tokens, step: %s",
+                      file,
+                      number,
+                      cells[2]));
         }
       }
     }
@@ -114,10 +131,13 @@ public final class LongCsvEvents {
       throw new IllegalArgumentException(file + " has a header but no rows");
     }
     List<Measurement> ordered = new ArrayList<>(measurements.values());
-    ordered.forEach(m -> m.parameters = m.parameters != null ? m.parameters : parametersByRun.get(m.runId));
-    ordered.sort(Comparator.comparing((Measurement m) -> m.parameters == null ? Long.MAX_VALUE : m.parameters)
-        .thenComparing(m -> m.flops == null ? Double.MAX_VALUE : m.flops)
-        .thenComparingLong(m -> m.step));
+    ordered.forEach(
+        m -> m.parameters = m.parameters != null ? m.parameters : parametersByRun.get(m.runId));
+    ordered.sort(
+        Comparator.comparing(
+                (Measurement m) -> m.parameters == null ? Long.MAX_VALUE : m.parameters)
+            .thenComparing(m -> m.flops == null ? Double.MAX_VALUE : m.flops)
+            .thenComparingLong(m -> m.step));
     List<SpecificRecord> events = new ArrayList<>();
     Map<String, Boolean> runsSent = new LinkedHashMap<>();
     long millis = start.toEpochMilli();
@@ -175,7 +195,8 @@ public final class LongCsvEvents {
 
   private static String required(Path file, int line, String column, String cell) {
     if (cell.isBlank()) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %s is empty", file, line, column));
+      throw new IllegalArgumentException(
+          String.format(Locale.ROOT, "%s line %d: %s is empty", file, line, column));
     }
     return cell.trim();
   }
@@ -184,8 +205,9 @@ public final class LongCsvEvents {
     try {
       return Double.parseDouble(cell.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "%s line %d: %s must be a number: %s", file, line, column, cell));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT, "%s line %d: %s must be a number: %s", file, line, column, cell));
     }
   }
 }

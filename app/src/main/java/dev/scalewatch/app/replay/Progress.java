@@ -47,8 +47,16 @@ final class Progress {
     int filled = (int) Math.round(fraction * WIDTH);
     double seconds = Math.max(1e-9, (now - started) / 1e9);
     double rate = done / seconds;
-    String line = String.format(Locale.ROOT, "replay [%s%s] %3.0f%% %d/%d events %,.0f ev/s",
-        "#".repeat(filled), "-".repeat(WIDTH - filled), fraction * 100, done, total, rate);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "replay [%s%s] %3.0f%% %d/%d events %,.0f ev/s",
+            "#".repeat(filled),
+            "-".repeat(WIDTH - filled),
+            fraction * 100,
+            done,
+            total,
+            rate);
     if (terminal) {
       err.print("\r" + line);
     } else {

@@ -41,11 +41,13 @@ public final class Replayer {
         continue;
       }
       throttle(started, i);
-      producer.send(event, (metadata, e) -> {
-        if (e != null && failed.getAndIncrement() == 0) {
-          err.println("scalewatch replay: send failed: " + e.getMessage());
-        }
-      });
+      producer.send(
+          event,
+          (metadata, e) -> {
+            if (e != null && failed.getAndIncrement() == 0) {
+              err.println("scalewatch replay: send failed: " + e.getMessage());
+            }
+          });
       progress.update(i + 1);
     }
     producer.flush();
@@ -63,5 +65,4 @@ public final class Replayer {
       LockSupport.parkNanos(wait);
     }
   }
-
 }

@@ -19,7 +19,9 @@ class SettingsDefaultProviderTest {
 
   private UpCommand parse(Map<String, String> environment, String... args) {
     UpCommand up = new UpCommand();
-    new CommandLine(up).setDefaultValueProvider(new SettingsDefaultProvider(environment)).parseArgs(args);
+    new CommandLine(up)
+        .setDefaultValueProvider(new SettingsDefaultProvider(environment))
+        .parseArgs(args);
     return up;
   }
 
@@ -30,7 +32,8 @@ class SettingsDefaultProviderTest {
 
   @Test
   void shouldPreferEnvironmentOverConfigFile() throws Exception {
-    Path file = Files.writeString(dir.resolve("sw.properties"), "kafka-port=19092\nhttp-port=18080\n");
+    Path file =
+        Files.writeString(dir.resolve("sw.properties"), "kafka-port=19092\nhttp-port=18080\n");
     var env = Map.of("SCALEWATCH_CONFIG", file.toString(), "SCALEWATCH_KAFKA_PORT", "29092");
 
     var config = parse(env).options();
@@ -60,7 +63,8 @@ class SettingsDefaultProviderTest {
   void shouldShowResolvedDefaultsInHelp() {
     StringWriter help = new StringWriter();
     new CommandLine(new UpCommand())
-        .setDefaultValueProvider(new SettingsDefaultProvider(Map.of("SCALEWATCH_REGISTRY_PORT", "18081")))
+        .setDefaultValueProvider(
+            new SettingsDefaultProvider(Map.of("SCALEWATCH_REGISTRY_PORT", "18081")))
         .setOut(new PrintWriter(help))
         .execute("--help");
 

@@ -1,11 +1,10 @@
 package dev.scalewatch.app.embedded;
 
-import dev.scalewatch.app.testing.RunningStack;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.scalewatch.app.testing.StackClients;
 import static dev.scalewatch.app.testing.StackClients.point;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scalewatch.app.testing.RunningStack;
+import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -37,6 +36,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A schema registered in the embedded registry, Confluent-framed Avro produced to the embedded
@@ -54,11 +54,19 @@ class ContractRoundTripIT {
   @BeforeAll
   static void startAndProduce() throws Exception {
     registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-    stack.broker().admin().createTopics(List.of(
-        new NewTopic(STREAMS_OUT, 2, (short) 1), new NewTopic(FLINK_OUT, 2, (short) 1))).all().get();
+    stack
+        .broker()
+        .admin()
+        .createTopics(
+            List.of(new NewTopic(STREAMS_OUT, 2, (short) 1), new NewTopic(FLINK_OUT, 2, (short) 1)))
+        .all()
+        .get();
     registry.register(Topics.valueSubject(Topics.METRICS), MetricPoint.getClassSchema());
-    try (var producer = new KafkaProducer<>(StackClients.producerConfig(stack.bootstrapServers()),
-        null, new AvroKafkaSerializer<MetricPoint>(registry))) {
+    try (var producer =
+        new KafkaProducer<>(
+            StackClients.producerConfig(stack.bootstrapServers()),
+            null,
+            new AvroKafkaSerializer<MetricPoint>(registry))) {
       for (int step = 0; step < POINTS; step++) {
         String run = "run-" + (step % 4);
         double value = step == 13 ? Double.NaN : 4.0 / Math.sqrt(step + 1);
@@ -80,10 +88,15 @@ class ContractRoundTripIT {
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     config.put(StreamsConfig.STATE_DIR_CONFIG, stack.dataDirectory().resolve("streams").toString());
     config.put("consumer.auto.offset.reset", "earliest");
-    try (KafkaStreams streams = new KafkaStreams(doubledValues(AvroSerde.specific(MetricPoint.class, registry)), config)) {
+    try (KafkaStreams streams =
+        new KafkaStreams(doubledValues(AvroSerde.specific(MetricPoint.class, registry)), config)) {
       streams.start();
-      var out = StackClients.readAll(stack.bootstrapServers(), STREAMS_OUT,
-          AvroKafkaDeserializer.specific(registry, MetricPoint.class), POINTS);
+      var out =
+          StackClients.readAll(
+              stack.bootstrapServers(),
+              STREAMS_OUT,
+              AvroKafkaDeserializer.specific(registry, MetricPoint.class),
+              POINTS);
       assertDoubled(out.stream().map(r -> r.value()).toList());
     }
   }
@@ -92,21 +105,28 @@ class ContractRoundTripIT {
   void shouldReadConfluentAvroThroughFlinkJobOnTheStackMiniCluster() throws Exception {
     var env = stack.flink().environment();
     env.setParallelism(2);
-    KafkaSource<MetricPoint> source = KafkaSource.<MetricPoint>builder()
-        .setBootstrapServers(stack.bootstrapServers())
-        .setTopics(Topics.METRICS)
-        .setGroupId("it-flink")
-        .setStartingOffsets(OffsetsInitializer.earliest())
-        .setBounded(OffsetsInitializer.latest())
-        .setDeserializer(RegistryAvroRecordDeserializationSchema.specific(MetricPoint.class, stack.registryUrl()))
-        .build();
-    KafkaSink<MetricPoint> sink = KafkaSink.<MetricPoint>builder()
-        .setBootstrapServers(stack.bootstrapServers())
-        .setRecordSerializer(KafkaRecordSerializationSchema.<MetricPoint>builder()
-            .setTopic(FLINK_OUT)
-            .setValueSerializationSchema(RegistryAvroSerializationSchema.<MetricPoint>forValues(stack.registryUrl(), FLINK_OUT))
-            .build())
-        .build();
+    KafkaSource<MetricPoint> source =
+        KafkaSource.<MetricPoint>builder()
+            .setBootstrapServers(stack.bootstrapServers())
+            .setTopics(Topics.METRICS)
+            .setGroupId("it-flink")
+            .setStartingOffsets(OffsetsInitializer.earliest())
+            .setBounded(OffsetsInitializer.latest())
+            .setDeserializer(
+                RegistryAvroRecordDeserializationSchema.specific(
+                    MetricPoint.class, stack.registryUrl()))
+            .build();
+    KafkaSink<MetricPoint> sink =
+        KafkaSink.<MetricPoint>builder()
+            .setBootstrapServers(stack.bootstrapServers())
+            .setRecordSerializer(
+                KafkaRecordSerializationSchema.<MetricPoint>builder()
+                    .setTopic(FLINK_OUT)
+                    .setValueSerializationSchema(
+                        RegistryAvroSerializationSchema.<MetricPoint>forValues(
+                            stack.registryUrl(), FLINK_OUT))
+                    .build())
+            .build();
     env.fromSource(source, WatermarkStrategy.noWatermarks(), "metrics")
         .map(new DoubleValue())
         .sinkTo(sink);
@@ -115,8 +135,12 @@ class ContractRoundTripIT {
     var result = stack.flink().result(job).get(120, TimeUnit.SECONDS);
 
     assertThat(result.isSuccess()).as("job result %s", result.getSerializedThrowable()).isTrue();
-    var out = StackClients.readAll(stack.bootstrapServers(), FLINK_OUT,
-        AvroKafkaDeserializer.specific(registry, MetricPoint.class), POINTS);
+    var out =
+        StackClients.readAll(
+            stack.bootstrapServers(),
+            FLINK_OUT,
+            AvroKafkaDeserializer.specific(registry, MetricPoint.class),
+            POINTS);
     assertDoubled(out.stream().map(r -> r.value()).toList());
   }
 
@@ -132,7 +156,9 @@ class ContractRoundTripIT {
     assertThat(out).hasSize(POINTS);
     for (MetricPoint point : out) {
       Double expected = point.getStep() == 13 ? Double.NaN : 8.0 / Math.sqrt(point.getStep() + 1);
-      assertThat(Double.valueOf(point.getValue())).as("step %d", point.getStep()).isEqualTo(expected);
+      assertThat(Double.valueOf(point.getValue()))
+          .as("step %d", point.getStep())
+          .isEqualTo(expected);
       assertThat(point.getRunId()).isEqualTo("run-" + (point.getStep() % 4));
     }
     assertThat(out).extracting(MetricPoint::getStep).doesNotHaveDuplicates();

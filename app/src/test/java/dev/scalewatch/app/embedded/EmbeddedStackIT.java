@@ -1,8 +1,5 @@
 package dev.scalewatch.app.embedded;
 
-import dev.scalewatch.app.testing.RunningStack;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.scalewatch.app.testing.StackClients;
 import static dev.scalewatch.app.testing.StackClients.get;
 import static dev.scalewatch.app.testing.StackClients.point;
 import static dev.scalewatch.app.testing.StackClients.post;
@@ -12,6 +9,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scalewatch.app.ScaleWatch;
+import dev.scalewatch.app.testing.RunningStack;
+import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -36,14 +35,13 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The running stack over its real interfaces: /health, the registry's REST API, bad bytes. */
 class EmbeddedStackIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   @RegisterExtension static final RunningStack stack = new RunningStack();
-
-
 
   @Test
   void shouldReportBrokerRegistryNormalizerAndFlinkUpOnHealth() throws Exception {
@@ -56,7 +54,8 @@ class EmbeddedStackIT {
     assertThat(health.get("components").get("registry").get("status").asText()).isEqualTo("UP");
     assertThat(health.get("components").get("flink").get("status").asText()).isEqualTo("UP");
     assertThat(health.get("components").get("normalizer").get("status").asText()).isEqualTo("UP");
-    assertThat(health.get("components").get("broker").get("address").asText()).isEqualTo(stack.bootstrapServers());
+    assertThat(health.get("components").get("broker").get("address").asText())
+        .isEqualTo(stack.bootstrapServers());
   }
 
   @Test
@@ -66,20 +65,25 @@ class EmbeddedStackIT {
     var metrics = new ConfigResource(ConfigResource.Type.TOPIC, Topics.METRICS);
     var runs = new ConfigResource(ConfigResource.Type.TOPIC, Topics.RUNS);
     var configs = stack.broker().admin().describeConfigs(List.of(metrics, runs)).all().get();
-    assertThat(configs.get(metrics).get("retention.ms").value()).as("history is kept").isEqualTo("-1");
+    assertThat(configs.get(metrics).get("retention.ms").value())
+        .as("history is kept")
+        .isEqualTo("-1");
     assertThat(configs.get(runs).get("cleanup.policy").value()).isEqualTo("compact");
     JsonNode subjects = JSON.readTree(get(stack.registryUrl() + "/subjects").body());
-    assertThat(subjects).extracting(JsonNode::asText)
+    assertThat(subjects)
+        .extracting(JsonNode::asText)
         .containsAll(Topics.DATA.stream().map(t -> t.valueSubject()).toList());
   }
 
   @Test
   void shouldRefuseIncompatibleSchemaWith409AndConfluentBody() throws Exception {
-    String incompatible = "{\"schema\": \"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"MetricPoint\\\","
-        + "\\\"namespace\\\":\\\"dev.scalewatch.schemas\\\",\\\"fields\\\":[{\\\"name\\\":\\\"new_required\\\","
-        + "\\\"type\\\":\\\"string\\\"}]}\"}";
+    String incompatible =
+        "{\"schema\": \"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"MetricPoint\\\","
+            + "\\\"namespace\\\":\\\"dev.scalewatch.schemas\\\",\\\"fields\\\":[{\\\"name\\\":\\\"new_required\\\","
+            + "\\\"type\\\":\\\"string\\\"}]}\"}";
 
-    var response = post(stack.registryUrl() + "/subjects/scalewatch.metrics-value/versions", incompatible);
+    var response =
+        post(stack.registryUrl() + "/subjects/scalewatch.metrics-value/versions", incompatible);
 
     assertThat(response.statusCode()).isEqualTo(409);
     JsonNode body = JSON.readTree(response.body());
@@ -110,9 +114,13 @@ class EmbeddedStackIT {
     byte[] noMagicByte = {1, 0, 0, 0, 1, 2};
     byte[] unknownId = ByteBuffer.allocate(6).put((byte) 0).putInt(987_654).put((byte) 2).array();
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-        var producer = new KafkaProducer<String, byte[]>(
-            StackClients.producerConfig(stack.bootstrapServers()), null, new ByteArraySerializer())) {
-      byte[] valid = new AvroKafkaSerializer<MetricPoint>(registry).serialize(topic, point("r", 1, 2.0));
+        var producer =
+            new KafkaProducer<String, byte[]>(
+                StackClients.producerConfig(stack.bootstrapServers()),
+                null,
+                new ByteArraySerializer())) {
+      byte[] valid =
+          new AvroKafkaSerializer<MetricPoint>(registry).serialize(topic, point("r", 1, 2.0));
       byte[] truncated = Arrays.copyOf(valid, valid.length - 3);
       for (byte[] value : List.of(noMagicByte, unknownId, truncated, valid)) {
         producer.send(new ProducerRecord<>(topic, "r", value)).get();
@@ -120,12 +128,16 @@ class EmbeddedStackIT {
     }
 
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-        var consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
-            AvroKafkaDeserializer.specific(registry, MetricPoint.class))) {
+        var consumer =
+            new KafkaConsumer<>(
+                consumerConfig(),
+                new StringDeserializer(),
+                AvroKafkaDeserializer.specific(registry, MetricPoint.class))) {
       consumer.subscribe(List.of(topic));
       for (long expectedOffset = 0; expectedOffset < 3; expectedOffset++) {
-        RecordDeserializationException error = catchThrowableOfType(
-            RecordDeserializationException.class, () -> pollUntilError(consumer));
+        RecordDeserializationException error =
+            catchThrowableOfType(
+                RecordDeserializationException.class, () -> pollUntilError(consumer));
         assertThat(error.topicPartition().topic()).isEqualTo(topic);
         assertThat(error.topicPartition().partition()).isZero();
         assertThat(error.offset()).isEqualTo(expectedOffset);
@@ -144,18 +156,35 @@ class EmbeddedStackIT {
     String topic = "it.tail";
     stack.broker().admin().createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-        var producer = new KafkaProducer<String, byte[]>(
-            StackClients.producerConfig(stack.bootstrapServers()), null, new ByteArraySerializer())) {
+        var producer =
+            new KafkaProducer<String, byte[]>(
+                StackClients.producerConfig(stack.bootstrapServers()),
+                null,
+                new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topic, "r", new byte[] {7, 7, 7})).get();
-      byte[] valid = new AvroKafkaSerializer<MetricPoint>(registry).serialize(topic, point("r", 5, Double.NaN));
+      byte[] valid =
+          new AvroKafkaSerializer<MetricPoint>(registry)
+              .serialize(topic, point("r", 5, Double.NaN));
       producer.send(new ProducerRecord<>(topic, "r", valid)).get();
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
-    int exit = ScaleWatch.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(
-        "tail", topic, "--from-beginning", "--max", "2", "--json",
-        "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl());
+    int exit =
+        ScaleWatch.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(
+                "tail",
+                topic,
+                "--from-beginning",
+                "--max",
+                "2",
+                "--json",
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--registry-url",
+                stack.registryUrl());
 
     assertThat(exit).isZero();
     assertThat(err.toString()).contains(topic).contains("partition 0").contains("offset 0");
@@ -175,8 +204,11 @@ class EmbeddedStackIT {
 
   private static Map<String, Object> consumerConfig() {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        stack.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG,
+        "it-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        "earliest");
   }
 }

@@ -49,8 +49,12 @@ class FitCommandTest {
     int code = run(powerLawFile(20).toString(), "--holdout", "4", "--form", "power-law-floor");
     assertThat(code).as(err.toString()).isZero();
     String text = out.toString();
-    assertThat(text).contains("law: power-law-floor").contains("points: 16 fitted, 4 held out")
-        .contains("a      = 1.50000").contains("held-out points").contains("forecasts")
+    assertThat(text)
+        .contains("law: power-law-floor")
+        .contains("points: 16 fitted, 4 held out")
+        .contains("a      = 1.50000")
+        .contains("held-out points")
+        .contains("forecasts")
         .contains("fit time:");
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("held-out ([0-9.e+-]+)").matcher(text);
@@ -62,7 +66,8 @@ class FitCommandTest {
   void shouldChooseTheNumberOfBreaksAndSayWhichCriterionWon() throws IOException {
     int code = run(powerLawFile(20).toString());
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("chosen: 0 break(s), decided by")
+    assertThat(out.toString())
+        .contains("chosen: 0 break(s), decided by")
         .contains("1 break(s): AICc");
   }
 
@@ -89,10 +94,23 @@ class FitCommandTest {
 
   @Test
   void shouldFitTheLongFormatForOneTaskAxisAndFamily() {
-    int code = run(EMERGENT.toString(), "--task", "arithmetic_2da_2_acc", "--x", "params",
-        "--family", "OPT", "--higher-is-better", "--form", "power-law-floor", "--holdout", "2");
+    int code =
+        run(
+            EMERGENT.toString(),
+            "--task",
+            "arithmetic_2da_2_acc",
+            "--x",
+            "params",
+            "--family",
+            "OPT",
+            "--higher-is-better",
+            "--form",
+            "power-law-floor",
+            "--holdout",
+            "2");
     assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("fitted quantity: 1.0 - y")
+    assertThat(out.toString())
+        .contains("fitted quantity: 1.0 - y")
         .contains("points: 6 fitted, 2 held out");
   }
 
@@ -119,8 +137,15 @@ class FitCommandTest {
   @Test
   void shouldWriteAPlotWithPointsFitBandAndBreaks() throws IOException {
     Path png = dir.resolve("plots/fit.png");
-    int code = run(powerLawFile(20).toString(), "--holdout", "3", "--breaks", "1", "--plot",
-        png.toString());
+    int code =
+        run(
+            powerLawFile(20).toString(),
+            "--holdout",
+            "3",
+            "--breaks",
+            "1",
+            "--plot",
+            png.toString());
     assertThat(code).as(err.toString()).isZero();
     byte[] bytes = Files.readAllBytes(png);
     assertThat(bytes.length).isGreaterThan(1000);
@@ -167,7 +192,9 @@ class FitCommandTest {
   @Test
   void shouldAskForTaskAndAxisOnALongFile() {
     assertThat(run(EMERGENT.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("choose rows with --task and --x")
-        .contains("arithmetic_2da_2_acc").contains("train_flops");
+    assertThat(err.toString())
+        .contains("choose rows with --task and --x")
+        .contains("arithmetic_2da_2_acc")
+        .contains("train_flops");
   }
 }

@@ -8,7 +8,8 @@ class HealthTest {
 
   @Test
   void shouldBeUpOnlyWhenEveryComponentIsUp() {
-    Health health = new Health().register("broker", "b:1", () -> true).register("flink", "f:2", () -> false);
+    Health health =
+        new Health().register("broker", "b:1", () -> true).register("flink", "f:2", () -> false);
 
     Health.Report report = health.check();
 
@@ -19,9 +20,14 @@ class HealthTest {
 
   @Test
   void shouldReportThrowingCheckAsDown() {
-    Health health = new Health().register("registry", "r:3", () -> {
-      throw new IllegalStateException("boom");
-    });
+    Health health =
+        new Health()
+            .register(
+                "registry",
+                "r:3",
+                () -> {
+                  throw new IllegalStateException("boom");
+                });
 
     assertThat(health.check().components().get("registry").status()).isEqualTo("DOWN");
   }

@@ -1,12 +1,11 @@
 package dev.scalewatch.app.ingest;
 
-import dev.scalewatch.app.testing.RunningStack;
-import dev.scalewatch.app.testing.TopicReader;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scalewatch.app.testing.RunningStack;
+import dev.scalewatch.app.testing.TopicReader;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.RawEvent;
 import dev.scalewatch.schemas.Topics;
@@ -27,6 +26,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,13 +41,20 @@ class GatewayIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String TOKEN = "token-alpha";
   private static final String OTHER_TOKEN = "token-beta";
-  @RegisterExtension static final RunningStack stack = new RunningStack(Map.of(TOKEN, "alpha", OTHER_TOKEN, "beta"));
 
-
+  @RegisterExtension
+  static final RunningStack stack = new RunningStack(Map.of(TOKEN, "alpha", OTHER_TOKEN, "beta"));
 
   /** One bad request: what is sent and what the gateway must answer. */
-  record Case(String name, String path, String authorization, String body, int status, String field,
-      String messagePart, int accepted) {
+  record Case(
+      String name,
+      String path,
+      String authorization,
+      String body,
+      int status,
+      String field,
+      String messagePart,
+      int accepted) {
     @Override
     public String toString() {
       return name;
@@ -55,7 +62,8 @@ class GatewayIT {
   }
 
   static String point(String overrides) {
-    String base = "\"run_id\":\"r1\",\"step\":1,\"metric\":\"loss\",\"value\":2.5,\"event_time\":1767225600000";
+    String base =
+        "\"run_id\":\"r1\",\"step\":1,\"metric\":\"loss\",\"value\":2.5,\"event_time\":1767225600000";
     return "{" + base + (overrides.isEmpty() ? "" : "," + overrides) + "}";
   }
 
@@ -69,68 +77,257 @@ class GatewayIT {
     }
   }
 
-  static final String EVAL = "{\"run_id\":\"r1\",\"step\":1,\"task\":\"arith\",\"metric\":\"acc\",\"value\":0.5,"
-      + "\"event_time\":1767225600000}";
+  static final String EVAL =
+      "{\"run_id\":\"r1\",\"step\":1,\"task\":\"arith\",\"metric\":\"acc\",\"value\":0.5,"
+          + "\"event_time\":1767225600000}";
   static final String RUN = "{\"run_id\":\"r1\",\"updated_at\":1767225600000}";
   static final String BEARER = "Bearer " + TOKEN;
 
   static Stream<Case> badInputs() {
     String huge = "x".repeat(10_000);
-    String bigMap = IntStream.range(0, 1001).mapToObj(i -> "\"k" + i + "\":\"v\"")
-        .collect(Collectors.joining(",", "{", "}"));
-    String manyEvents = Stream.generate(() -> point("")).limit(10_001).collect(Collectors.joining(",", "[", "]"));
+    String bigMap =
+        IntStream.range(0, 1001)
+            .mapToObj(i -> "\"k" + i + "\":\"v\"")
+            .collect(Collectors.joining(",", "{", "}"));
+    String manyEvents =
+        Stream.generate(() -> point("")).limit(10_001).collect(Collectors.joining(",", "[", "]"));
     String manyBytes = "[" + point("\"metric\":\"" + "m".repeat(5 * 1024 * 1024) + "\"") + "]";
     return Stream.of(
-        new Case("malformed JSON", "/v1/metrics", BEARER, "[{\"run_id\":", 400, null, "not valid JSON", 0),
-        new Case("object instead of array", "/v1/metrics", BEARER, point(""), 400, null, "JSON array", 0),
+        new Case(
+            "malformed JSON",
+            "/v1/metrics",
+            BEARER,
+            "[{\"run_id\":",
+            400,
+            null,
+            "not valid JSON",
+            0),
+        new Case(
+            "object instead of array",
+            "/v1/metrics",
+            BEARER,
+            point(""),
+            400,
+            null,
+            "JSON array",
+            0),
         new Case("event not an object", "/v1/metrics", BEARER, "[42]", 400, null, "JSON object", 0),
         new Case("null event", "/v1/metrics", BEARER, "[null]", 400, null, "JSON object", 0),
-        new Case("missing run id", "/v1/metrics", BEARER, "[{\"step\":1,\"metric\":\"loss\",\"value\":1,"
-            + "\"event_time\":1}]", 400, "run_id", "required", 0),
-        new Case("step as text", "/v1/metrics", BEARER, "[" + withField(point(""), "step", "\"ten\"") + "]",
-            400, "step", "must be an integer", 0),
-        new Case("fractional step", "/v1/metrics", BEARER, "[" + withField(point(""), "step", "1.5") + "]",
-            400, "step", "must be an integer", 0),
-        new Case("NaN step", "/v1/metrics", BEARER, "[" + withField(point(""), "step", "\"NaN\"") + "]",
-            400, "step", "must be an integer", 0),
-        new Case("negative step", "/v1/metrics", BEARER, "[" + withField(point(""), "step", "-3") + "]",
-            400, "step", "-3", 0),
-        new Case("value as boolean", "/v1/metrics", BEARER, "[" + withField(point(""), "value", "true") + "]",
-            400, "value", "must be a number", 0),
-        new Case("value as arbitrary text", "/v1/metrics", BEARER,
-            "[" + withField(point(""), "value", "\"high\"") + "]", 400, "value", "must be a number", 0),
-        new Case("event time unparsable", "/v1/metrics", BEARER,
-            "[" + withField(point(""), "event_time", "\"yesterday\"") + "]", 400, "event_time", "ISO-8601", 0),
-        new Case("negative tokens", "/v1/metrics", BEARER, "[" + withField(point(""), "tokens_seen", "-5") + "]",
-            400, "tokens_seen", "-5", 0),
-        new Case("huge run id", "/v1/metrics", BEARER,
-            "[" + withField(point(""), "run_id", "\"" + huge + "\"") + "]", 400, "run_id", "256", 0),
-        new Case("huge metric name", "/v1/metrics", BEARER,
-            "[" + withField(point(""), "metric", "\"" + huge + "\"") + "]", 400, "metric", "256", 0),
-        new Case("unknown field", "/v1/metrics", BEARER, "[" + withField(point(""), "lr", "0.1") + "]",
-            400, "lr", "not a field", 0),
-        new Case("eval without task", "/v1/evals", BEARER, "[{\"run_id\":\"r1\",\"step\":1,\"metric\":\"acc\","
-            + "\"value\":0.5,\"event_time\":1}]", 400, "task", "required", 0),
-        new Case("eval negative stderr", "/v1/evals", BEARER, "[" + withField(EVAL, "stderr", "-0.1") + "]",
-            400, "stderr", "-0.1", 0),
-        new Case("run unknown status", "/v1/runs", BEARER, "[" + withField(RUN, "status", "\"DONE\"") + "]",
-            400, "status", "one of", 0),
-        new Case("run huge hyperparameter map", "/v1/runs", BEARER,
-            "[" + withField(RUN, "hyperparameters", bigMap) + "]", 400, "hyperparameters", "1000", 0),
-        new Case("too many events", "/v1/metrics", BEARER, manyEvents, 413, null, "at most 10000 events", 0),
+        new Case(
+            "missing run id",
+            "/v1/metrics",
+            BEARER,
+            "[{\"step\":1,\"metric\":\"loss\",\"value\":1," + "\"event_time\":1}]",
+            400,
+            "run_id",
+            "required",
+            0),
+        new Case(
+            "step as text",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "step", "\"ten\"") + "]",
+            400,
+            "step",
+            "must be an integer",
+            0),
+        new Case(
+            "fractional step",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "step", "1.5") + "]",
+            400,
+            "step",
+            "must be an integer",
+            0),
+        new Case(
+            "NaN step",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "step", "\"NaN\"") + "]",
+            400,
+            "step",
+            "must be an integer",
+            0),
+        new Case(
+            "negative step",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "step", "-3") + "]",
+            400,
+            "step",
+            "-3",
+            0),
+        new Case(
+            "value as boolean",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "value", "true") + "]",
+            400,
+            "value",
+            "must be a number",
+            0),
+        new Case(
+            "value as arbitrary text",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "value", "\"high\"") + "]",
+            400,
+            "value",
+            "must be a number",
+            0),
+        new Case(
+            "event time unparsable",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "event_time", "\"yesterday\"") + "]",
+            400,
+            "event_time",
+            "ISO-8601",
+            0),
+        new Case(
+            "negative tokens",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "tokens_seen", "-5") + "]",
+            400,
+            "tokens_seen",
+            "-5",
+            0),
+        new Case(
+            "huge run id",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "run_id", "\"" + huge + "\"") + "]",
+            400,
+            "run_id",
+            "256",
+            0),
+        new Case(
+            "huge metric name",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "metric", "\"" + huge + "\"") + "]",
+            400,
+            "metric",
+            "256",
+            0),
+        new Case(
+            "unknown field",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "lr", "0.1") + "]",
+            400,
+            "lr",
+            "not a field",
+            0),
+        new Case(
+            "eval without task",
+            "/v1/evals",
+            BEARER,
+            "[{\"run_id\":\"r1\",\"step\":1,\"metric\":\"acc\","
+                + "\"value\":0.5,\"event_time\":1}]",
+            400,
+            "task",
+            "required",
+            0),
+        new Case(
+            "eval negative stderr",
+            "/v1/evals",
+            BEARER,
+            "[" + withField(EVAL, "stderr", "-0.1") + "]",
+            400,
+            "stderr",
+            "-0.1",
+            0),
+        new Case(
+            "run unknown status",
+            "/v1/runs",
+            BEARER,
+            "[" + withField(RUN, "status", "\"DONE\"") + "]",
+            400,
+            "status",
+            "one of",
+            0),
+        new Case(
+            "run huge hyperparameter map",
+            "/v1/runs",
+            BEARER,
+            "[" + withField(RUN, "hyperparameters", bigMap) + "]",
+            400,
+            "hyperparameters",
+            "1000",
+            0),
+        new Case(
+            "too many events",
+            "/v1/metrics",
+            BEARER,
+            manyEvents,
+            413,
+            null,
+            "at most 10000 events",
+            0),
         new Case("too many bytes", "/v1/metrics", BEARER, manyBytes, 413, null, "bytes", 0),
-        new Case("missing token", "/v1/metrics", null, "[" + point("") + "]", 401, "Authorization", "bearer", 0),
-        new Case("unknown token", "/v1/metrics", "Bearer nope", "[" + point("") + "]", 401, "Authorization",
-            "bearer", 0),
-        new Case("basic instead of bearer", "/v1/metrics", "Basic dXNlcjpwYXNz", "[" + point("") + "]", 401,
-            "Authorization", "bearer", 0),
-        new Case("another project's token", "/v1/metrics", "Bearer " + OTHER_TOKEN,
-            "[" + point("\"project\":\"alpha\"") + "]", 403, "project", "'beta' only", 0),
-        new Case("one foreign event spoils the batch", "/v1/metrics", BEARER,
-            "[" + point("") + "," + point("\"project\":\"beta\"") + "]", 403, "project", "nothing", 0),
-        new Case("mixed batch keeps the valid", "/v1/metrics", BEARER,
-            "[" + point("") + "," + withField(point(""), "step", "-1") + "," + point("\"step\":2") + "]",
-            400, "step", "-1", 2));
+        new Case(
+            "missing token",
+            "/v1/metrics",
+            null,
+            "[" + point("") + "]",
+            401,
+            "Authorization",
+            "bearer",
+            0),
+        new Case(
+            "unknown token",
+            "/v1/metrics",
+            "Bearer nope",
+            "[" + point("") + "]",
+            401,
+            "Authorization",
+            "bearer",
+            0),
+        new Case(
+            "basic instead of bearer",
+            "/v1/metrics",
+            "Basic dXNlcjpwYXNz",
+            "[" + point("") + "]",
+            401,
+            "Authorization",
+            "bearer",
+            0),
+        new Case(
+            "another project's token",
+            "/v1/metrics",
+            "Bearer " + OTHER_TOKEN,
+            "[" + point("\"project\":\"alpha\"") + "]",
+            403,
+            "project",
+            "'beta' only",
+            0),
+        new Case(
+            "one foreign event spoils the batch",
+            "/v1/metrics",
+            BEARER,
+            "[" + point("") + "," + point("\"project\":\"beta\"") + "]",
+            403,
+            "project",
+            "nothing",
+            0),
+        new Case(
+            "mixed batch keeps the valid",
+            "/v1/metrics",
+            BEARER,
+            "["
+                + point("")
+                + ","
+                + withField(point(""), "step", "-1")
+                + ","
+                + point("\"step\":2")
+                + "]",
+            400,
+            "step",
+            "-1",
+            2));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -149,7 +346,8 @@ class GatewayIT {
     }
     assertThat(error.get("message").asText()).containsIgnoringCase(c.messagePart());
     assertThat(post("/v1/metrics", BEARER, "[" + point("\"run_id\":\"canary\"") + "]").statusCode())
-        .as("the gateway keeps serving").isEqualTo(200);
+        .as("the gateway keeps serving")
+        .isEqualTo(200);
   }
 
   @Test
@@ -157,32 +355,42 @@ class GatewayIT {
     String run = "mixed-" + UUID.randomUUID();
     List<String> events = new ArrayList<>();
     for (int step = 0; step < 20; step++) {
-      String value = step == 7 ? "\"NaN\"" : step == 8 ? "\"Infinity\"" : String.valueOf(1.0 / (step + 1));
+      String value =
+          step == 7 ? "\"NaN\"" : step == 8 ? "\"Infinity\"" : String.valueOf(1.0 / (step + 1));
       events.add(point("\"run_id\":\"" + run + "\",\"step\":" + step + ",\"value\":" + value));
       if (step % 5 == 0) {
         events.add(withField(point("\"run_id\":\"" + run + "\""), "step", "-" + (step + 1)));
       }
     }
 
-    HttpResponse<String> response = post("/v1/metrics", BEARER, "[" + String.join(",", events) + "]");
+    HttpResponse<String> response =
+        post("/v1/metrics", BEARER, "[" + String.join(",", events) + "]");
 
     assertThat(response.statusCode()).isEqualTo(400);
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("accepted").asInt()).isEqualTo(20);
     assertThat(body.get("errors")).hasSize(4);
     List<MetricPoint> landed = rawPointsOf(run, 20);
-    assertThat(landed).extracting(MetricPoint::getStep).containsExactlyInAnyOrderElementsOf(
-        IntStream.range(0, 20).mapToObj(Long::valueOf).toList());
+    assertThat(landed)
+        .extracting(MetricPoint::getStep)
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, 20).mapToObj(Long::valueOf).toList());
     assertThat(landed).allSatisfy(p -> assertThat(p.getProject()).isEqualTo("alpha"));
-    assertThat(landed.stream().filter(p -> p.getStep() == 7).findFirst().orElseThrow().getValue()).isNaN();
+    assertThat(landed.stream().filter(p -> p.getStep() == 7).findFirst().orElseThrow().getValue())
+        .isNaN();
     assertThat(landed.stream().filter(p -> p.getStep() == 8).findFirst().orElseThrow().getValue())
         .isEqualTo(Double.POSITIVE_INFINITY);
   }
 
   private static List<MetricPoint> rawPointsOf(String run, int expected) {
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl())) {
-      return TopicReader.readAll(stack.bootstrapServers(), Topics.RAW, new StringDeserializer(),
-              AvroKafkaDeserializer.specific(registry, RawEvent.class), expected, Duration.ofSeconds(30),
+      return TopicReader.readAll(
+              stack.bootstrapServers(),
+              Topics.RAW,
+              new StringDeserializer(),
+              AvroKafkaDeserializer.specific(registry, RawEvent.class),
+              expected,
+              Duration.ofSeconds(30),
               Duration.ofSeconds(1))
           .stream()
           .filter(r -> r.key().equals(run) && r.value().getEvent() instanceof MetricPoint)
@@ -191,11 +399,13 @@ class GatewayIT {
     }
   }
 
-  private static HttpResponse<String> post(String path, String authorization, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.httpUrl() + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  private static HttpResponse<String> post(String path, String authorization, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(stack.httpUrl() + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (authorization != null) {
       request.header("Authorization", authorization);
     }

@@ -1,10 +1,9 @@
 package dev.scalewatch.app.ingest;
 
-import dev.scalewatch.app.testing.RunningStack;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import dev.scalewatch.app.testing.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scalewatch.app.testing.RunningStack;
+import dev.scalewatch.app.testing.TopicReader;
 import dev.scalewatch.ingest.normalize.NormalizerTopology;
 import dev.scalewatch.schemas.DeadLetter;
 import dev.scalewatch.schemas.EvalResult;
@@ -42,6 +41,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The normalizer the embedded stack runs, against its real broker and registry: 20,000 metric
@@ -66,6 +66,7 @@ class NormalizerIT {
 
   /** The points expected on the metrics topic, as identity -> content. */
   static final Map<String, MetricPoint> expectedPoints = new HashMap<>();
+
   static final Map<String, EvalResult> expectedEvals = new HashMap<>();
   static final List<byte[]> garbageValues = new ArrayList<>();
   static final Map<String, Long> parametersByRun = new HashMap<>();
@@ -81,8 +82,7 @@ class NormalizerIT {
     if (registry != null) {
       registry.close();
     }
-    if (stack != null) {
-    }
+    if (stack != null) {}
   }
 
   private static final TestTopics.FirstFailure failures = new TestTopics.FirstFailure();
@@ -90,19 +90,33 @@ class NormalizerIT {
   private static void produce() {
     Random random = new Random(42);
     AvroKafkaSerializer<RawEvent> serializer = new AvroKafkaSerializer<>(registry);
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5);
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            stack.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5);
     List<MetricPoint> sentPoints = new ArrayList<>();
-    try (var producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int r = 0; r < RUNS; r++) {
         String runId = "run-" + r;
         if (r < RUNS / 2) {
           long parameters = 10_000_000L * (r + 1);
           parametersByRun.put(runId, parameters);
-          send(producer, serializer, runId, Run.newBuilder().setProject("it").setRunId(runId)
-              .setNonEmbeddingParameters(parameters).setStatus(RunStatus.RUNNING).setUpdatedAt(T0).build());
+          send(
+              producer,
+              serializer,
+              runId,
+              Run.newBuilder()
+                  .setProject("it")
+                  .setRunId(runId)
+                  .setNonEmbeddingParameters(parameters)
+                  .setStatus(RunStatus.RUNNING)
+                  .setUpdatedAt(T0)
+                  .build());
         }
       }
       int garbageLeft = GARBAGE;
@@ -110,19 +124,39 @@ class NormalizerIT {
         for (int r = 0; r < RUNS; r++) {
           String runId = "run-" + r;
           for (String metric : METRICS) {
-            double value = (step % 97 == 13 && r == 3) ? Double.NaN
-                : (step == 999 && r == 4) ? Double.POSITIVE_INFINITY : 5.0 / Math.sqrt(step + 1) + r;
-            MetricPoint point = MetricPoint.newBuilder().setProject("it").setRunId(runId).setStep(step)
-                .setTokensSeen(step * 2048L).setEventTime(T0.plusMillis(step * 100L + r)).setMetric(metric)
-                .setValue(value).build();
+            double value =
+                (step % 97 == 13 && r == 3)
+                    ? Double.NaN
+                    : (step == 999 && r == 4)
+                        ? Double.POSITIVE_INFINITY
+                        : 5.0 / Math.sqrt(step + 1) + r;
+            MetricPoint point =
+                MetricPoint.newBuilder()
+                    .setProject("it")
+                    .setRunId(runId)
+                    .setStep(step)
+                    .setTokensSeen(step * 2048L)
+                    .setEventTime(T0.plusMillis(step * 100L + r))
+                    .setMetric(metric)
+                    .setValue(value)
+                    .build();
             sentPoints.add(point);
             expect(point);
             send(producer, serializer, runId, point);
           }
           if (step % (STEPS / EVALS_PER_RUN) == 0) {
-            EvalResult eval = EvalResult.newBuilder().setProject("it").setRunId(runId).setStep(step)
-                .setTokensSeen(step * 2048L).setTask("arithmetic").setMetric("accuracy").setShots(0)
-                .setValue(step / 1000.0).setEventTime(T0.plusMillis(step * 100L + r)).build();
+            EvalResult eval =
+                EvalResult.newBuilder()
+                    .setProject("it")
+                    .setRunId(runId)
+                    .setStep(step)
+                    .setTokensSeen(step * 2048L)
+                    .setTask("arithmetic")
+                    .setMetric("accuracy")
+                    .setShots(0)
+                    .setValue(step / 1000.0)
+                    .setEventTime(T0.plusMillis(step * 100L + r))
+                    .build();
             expectedEvals.put(identity(eval), eval);
             send(producer, serializer, runId, eval);
           }
@@ -140,7 +174,8 @@ class NormalizerIT {
       }
       for (int i = 0; i < CHANGED; i++) {
         MetricPoint original = sentPoints.get(i * 97);
-        MetricPoint changed = MetricPoint.newBuilder(original).setValue(original.getValue() + 1000).build();
+        MetricPoint changed =
+            MetricPoint.newBuilder(original).setValue(original.getValue() + 1000).build();
         expect(changed);
         send(producer, serializer, changed.getRunId(), changed);
       }
@@ -153,32 +188,73 @@ class NormalizerIT {
     expectedPoints.put(identity(point), point);
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, AvroKafkaSerializer<RawEvent> serializer,
-      String runId, Object event) {
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer,
+      AvroKafkaSerializer<RawEvent> serializer,
+      String runId,
+      Object event) {
     byte[] value = serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(event).build());
-    producer.send(new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value), failures);
+    producer.send(
+        new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value), failures);
   }
 
-  /** Sends one of four kinds of bad record: not framed, unknown schema id, truncated Avro, invalid event. */
-  private static void sendGarbage(KafkaProducer<byte[], byte[]> producer, AvroKafkaSerializer<RawEvent> serializer,
-      String runId, int n) {
-    byte[] valid = serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(MetricPoint.newBuilder()
-        .setProject("it").setRunId(runId).setStep(n).setEventTime(T0).setMetric("loss").setValue(1.0).build())
-        .build());
-    byte[] value = switch (n % 4) {
-      case 0 -> ("{\"garbage\": " + n + "}").getBytes(StandardCharsets.UTF_8);
-      case 1 -> ByteBuffer.allocate(9).put((byte) 0).putInt(900_000 + n).putInt(n).array();
-      case 2 -> java.util.Arrays.copyOf(valid, valid.length - 3);
-      default -> serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(MetricPoint.newBuilder()
-          .setProject("it").setRunId(runId).setStep(-n).setEventTime(T0).setMetric("loss").setValue(1.0).build())
-          .build());
-    };
+  /**
+   * Sends one of four kinds of bad record: not framed, unknown schema id, truncated Avro, invalid
+   * event.
+   */
+  private static void sendGarbage(
+      KafkaProducer<byte[], byte[]> producer,
+      AvroKafkaSerializer<RawEvent> serializer,
+      String runId,
+      int n) {
+    byte[] valid =
+        serializer.serialize(
+            Topics.RAW,
+            RawEvent.newBuilder()
+                .setEvent(
+                    MetricPoint.newBuilder()
+                        .setProject("it")
+                        .setRunId(runId)
+                        .setStep(n)
+                        .setEventTime(T0)
+                        .setMetric("loss")
+                        .setValue(1.0)
+                        .build())
+                .build());
+    byte[] value =
+        switch (n % 4) {
+          case 0 -> ("{\"garbage\": " + n + "}").getBytes(StandardCharsets.UTF_8);
+          case 1 -> ByteBuffer.allocate(9).put((byte) 0).putInt(900_000 + n).putInt(n).array();
+          case 2 -> java.util.Arrays.copyOf(valid, valid.length - 3);
+          default ->
+              serializer.serialize(
+                  Topics.RAW,
+                  RawEvent.newBuilder()
+                      .setEvent(
+                          MetricPoint.newBuilder()
+                              .setProject("it")
+                              .setRunId(runId)
+                              .setStep(-n)
+                              .setEventTime(T0)
+                              .setMetric("loss")
+                              .setValue(1.0)
+                              .build())
+                      .build());
+        };
     garbageValues.add(value);
-    producer.send(new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value), failures);
+    producer.send(
+        new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value), failures);
   }
 
   private static String identity(MetricPoint p) {
-    return p.getRunId() + "|" + p.getMetric() + "|" + p.getSplit() + "|" + p.getStep() + "|"
+    return p.getRunId()
+        + "|"
+        + p.getMetric()
+        + "|"
+        + p.getSplit()
+        + "|"
+        + p.getStep()
+        + "|"
         + Double.doubleToLongBits(p.getValue());
   }
 
@@ -188,13 +264,19 @@ class NormalizerIT {
 
   @Test
   void shouldWriteEveryValidPointExactlyOnceWithEnrichedContent() {
-    List<ConsumerRecord<String, MetricPoint>> out = TopicReader.readAll(stack.bootstrapServers(), Topics.METRICS,
-        new StringDeserializer(), AvroKafkaDeserializer.specific(registry, MetricPoint.class),
-        expectedPoints.size(), TIMEOUT, QUIET);
+    List<ConsumerRecord<String, MetricPoint>> out =
+        TopicReader.readAll(
+            stack.bootstrapServers(),
+            Topics.METRICS,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, MetricPoint.class),
+            expectedPoints.size(),
+            TIMEOUT,
+            QUIET);
 
     assertThat(out).hasSize(RUNS * STEPS * METRICS.size() + CHANGED).hasSize(expectedPoints.size());
-    Map<String, MetricPoint> byIdentity = out.stream()
-        .collect(Collectors.toMap(r -> identity(r.value()), ConsumerRecord::value));
+    Map<String, MetricPoint> byIdentity =
+        out.stream().collect(Collectors.toMap(r -> identity(r.value()), ConsumerRecord::value));
     assertThat(byIdentity.keySet()).isEqualTo(expectedPoints.keySet());
     for (ConsumerRecord<String, MetricPoint> record : out) {
       MetricPoint point = record.value();
@@ -206,20 +288,32 @@ class NormalizerIT {
       assertThat(point.getTokensSeen()).isEqualTo(sent.getTokensSeen());
       assertThat(point.getEventTime()).isEqualTo(sent.getEventTime());
       assertThat(point.getParameters()).isEqualTo(parameters);
-      assertThat(point.getFlops()).isEqualTo(parameters == null ? null : 6.0 * parameters * sent.getTokensSeen());
+      assertThat(point.getFlops())
+          .isEqualTo(parameters == null ? null : 6.0 * parameters * sent.getTokensSeen());
       assertThat(record.headers().lastHeader(NormalizerTopology.NON_FINITE_HEADER) != null)
-          .as("non-finite flag of %s", identity(point)).isEqualTo(!Double.isFinite(point.getValue()));
+          .as("non-finite flag of %s", identity(point))
+          .isEqualTo(!Double.isFinite(point.getValue()));
     }
     assertThat(out).filteredOn(r -> Double.isNaN(r.value().getValue())).isNotEmpty();
   }
 
   @Test
   void shouldKeepRunningAfterBadRecords() throws Exception {
-    TopicReader.readAll(stack.bootstrapServers(), Topics.DEAD_LETTERS, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer(), GARBAGE, TIMEOUT, Duration.ZERO);
-    HttpResponse<String> health = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/health")).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    TopicReader.readAll(
+        stack.bootstrapServers(),
+        Topics.DEAD_LETTERS,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        GARBAGE,
+        TIMEOUT,
+        Duration.ZERO);
+    HttpResponse<String> health =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(stack.httpUrl() + "/health"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     assertThat(health.body()).contains("normalizer");
@@ -227,9 +321,15 @@ class NormalizerIT {
 
   @Test
   void shouldWriteEveryEvalExactlyOnce() {
-    List<ConsumerRecord<String, EvalResult>> out = TopicReader.readAll(stack.bootstrapServers(), Topics.EVALS,
-        new StringDeserializer(), AvroKafkaDeserializer.specific(registry, EvalResult.class),
-        expectedEvals.size(), TIMEOUT, QUIET);
+    List<ConsumerRecord<String, EvalResult>> out =
+        TopicReader.readAll(
+            stack.bootstrapServers(),
+            Topics.EVALS,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, EvalResult.class),
+            expectedEvals.size(),
+            TIMEOUT,
+            QUIET);
 
     assertThat(out).hasSize(RUNS * EVALS_PER_RUN);
     assertThat(out.stream().map(r -> identity(r.value())).collect(Collectors.toSet()))
@@ -238,27 +338,50 @@ class NormalizerIT {
 
   @Test
   void shouldWriteGivenAndAutoRegisteredRunsOnce() {
-    List<ConsumerRecord<String, Run>> out = TopicReader.readAll(stack.bootstrapServers(), Topics.RUNS,
-        new StringDeserializer(), AvroKafkaDeserializer.specific(registry, Run.class), RUNS, TIMEOUT, QUIET);
+    List<ConsumerRecord<String, Run>> out =
+        TopicReader.readAll(
+            stack.bootstrapServers(),
+            Topics.RUNS,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, Run.class),
+            RUNS,
+            TIMEOUT,
+            QUIET);
 
     assertThat(out).hasSize(RUNS);
     assertThat(out).extracting(ConsumerRecord::key).doesNotHaveDuplicates();
-    assertThat(out).filteredOn(r -> r.value().getNonEmbeddingParameters() == null)
+    assertThat(out)
+        .filteredOn(r -> r.value().getNonEmbeddingParameters() == null)
         .extracting(ConsumerRecord::key)
         .containsExactlyInAnyOrder("run-5", "run-6", "run-7", "run-8", "run-9");
   }
 
   @Test
   void shouldDeadLetterEveryBadRecordWithItsOriginalBytes() {
-    List<ConsumerRecord<byte[], DeadLetter>> out = TopicReader.readAll(stack.bootstrapServers(),
-        Topics.DEAD_LETTERS, new ByteArrayDeserializer(), AvroKafkaDeserializer.specific(registry, DeadLetter.class),
-        GARBAGE, TIMEOUT, QUIET);
+    List<ConsumerRecord<byte[], DeadLetter>> out =
+        TopicReader.readAll(
+            stack.bootstrapServers(),
+            Topics.DEAD_LETTERS,
+            new ByteArrayDeserializer(),
+            AvroKafkaDeserializer.specific(registry, DeadLetter.class),
+            GARBAGE,
+            TIMEOUT,
+            QUIET);
 
     assertThat(out).hasSize(GARBAGE);
     Set<ByteBuffer> sent = garbageValues.stream().map(ByteBuffer::wrap).collect(Collectors.toSet());
-    Set<ByteBuffer> lettered = out.stream().map(r -> r.value().getValue()).collect(Collectors.toSet());
+    Set<ByteBuffer> lettered =
+        out.stream().map(r -> r.value().getValue()).collect(Collectors.toSet());
     assertThat(lettered).isEqualTo(sent);
-    assertThat(out).extracting(r -> r.value().getReason()).allSatisfy(reason -> assertThat(reason).containsAnyOf(
-        "unknown magic byte", "unknown schema id", "truncated or corrupt Avro", "step must be >= 0"));
+    assertThat(out)
+        .extracting(r -> r.value().getReason())
+        .allSatisfy(
+            reason ->
+                assertThat(reason)
+                    .containsAnyOf(
+                        "unknown magic byte",
+                        "unknown schema id",
+                        "truncated or corrupt Avro",
+                        "step must be >= 0"));
   }
 }

@@ -1,9 +1,9 @@
 package dev.scalewatch.app.ingest;
 
-import dev.scalewatch.app.testing.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scalewatch.app.embedded.EmbeddedKafkaBroker;
+import dev.scalewatch.app.testing.TopicReader;
 import dev.scalewatch.ingest.normalize.Normalizer;
 import dev.scalewatch.ingest.normalize.NormalizerConfig;
 import dev.scalewatch.registry.EmbeddedSchemaRegistry;
@@ -50,17 +50,22 @@ class NormalizerRestartIT {
 
   @Test
   void shouldDropRetriesOfPointsProcessedBeforeRestartAndDeliverEachPointOnce() throws Exception {
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data.resolve("kafka"), "127.0.0.1", 0, 0);
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
-            RegistryConfig.of(broker.bootstrapServers(), "127.0.0.1", 0));
+    try (EmbeddedKafkaBroker broker =
+            EmbeddedKafkaBroker.start(data.resolve("kafka"), "127.0.0.1", 0, 0);
+        EmbeddedSchemaRegistry registry =
+            EmbeddedSchemaRegistry.start(
+                RegistryConfig.of(broker.bootstrapServers(), "127.0.0.1", 0));
         SchemaRegistryClient client = SchemaRegistryClients.forUrl(registry.url())) {
       TestTopics.createAndAwaitLeaders(broker.admin(), 2);
-      NormalizerConfig first = NormalizerConfig.of(broker.bootstrapServers(), registry.url(), data.resolve("a"));
+      NormalizerConfig first =
+          NormalizerConfig.of(broker.bootstrapServers(), registry.url(), data.resolve("a"));
       List<MetricPoint> before = points(0, STEPS_BEFORE);
 
       produce(broker.bootstrapServers(), client, before);
       try (Normalizer normalizer = Normalizer.start(first)) {
-        assertThat(readMetrics(broker.bootstrapServers(), client, before.size(), Duration.ofMillis(500)))
+        assertThat(
+                readMetrics(
+                    broker.bootstrapServers(), client, before.size(), Duration.ofMillis(500)))
             .hasSize(before.size());
       }
       List<MetricPoint> after = new ArrayList<>(points(STEPS_BEFORE, STEPS_BEFORE + STEPS_AFTER));
@@ -69,16 +74,30 @@ class NormalizerRestartIT {
         after.add(before.get(random.nextInt(before.size())));
       }
       produce(broker.bootstrapServers(), client, after);
-      // Same application id, fresh state directory: the stores must come back from their changelogs.
-      NormalizerConfig elsewhere = new NormalizerConfig(first.bootstrapServers(), first.registryUrl(),
-          first.applicationId(), data.resolve("b"), first.threads(), first.dedupEntriesPerPartition(),
-          first.dedupChangelog(), first.streamsOverrides());
+      // Same application id, fresh state directory: the stores must come back from their
+      // changelogs.
+      NormalizerConfig elsewhere =
+          new NormalizerConfig(
+              first.bootstrapServers(),
+              first.registryUrl(),
+              first.applicationId(),
+              data.resolve("b"),
+              first.threads(),
+              first.dedupEntriesPerPartition(),
+              first.dedupChangelog(),
+              first.streamsOverrides());
       try (Normalizer restarted = Normalizer.start(elsewhere)) {
-        List<ConsumerRecord<String, MetricPoint>> out = readMetrics(broker.bootstrapServers(), client,
-            RUNS * (STEPS_BEFORE + STEPS_AFTER), Duration.ofSeconds(3));
+        List<ConsumerRecord<String, MetricPoint>> out =
+            readMetrics(
+                broker.bootstrapServers(),
+                client,
+                RUNS * (STEPS_BEFORE + STEPS_AFTER),
+                Duration.ofSeconds(3));
 
         assertThat(out).hasSize(RUNS * (STEPS_BEFORE + STEPS_AFTER));
-        assertThat(out).extracting(r -> r.value().getRunId() + "/" + r.value().getStep()).doesNotHaveDuplicates();
+        assertThat(out)
+            .extracting(r -> r.value().getRunId() + "/" + r.value().getStep())
+            .doesNotHaveDuplicates();
         assertThat(restarted.isRunning()).isTrue();
       }
     }
@@ -88,31 +107,54 @@ class NormalizerRestartIT {
     List<MetricPoint> points = new ArrayList<>();
     for (int step = fromStep; step < toStep; step++) {
       for (int r = 0; r < RUNS; r++) {
-        points.add(MetricPoint.newBuilder().setProject("restart").setRunId("run-" + r).setStep(step)
-            .setEventTime(T0.plusSeconds(step)).setMetric("loss").setValue(1.0 / (step + 1)).build());
+        points.add(
+            MetricPoint.newBuilder()
+                .setProject("restart")
+                .setRunId("run-" + r)
+                .setStep(step)
+                .setEventTime(T0.plusSeconds(step))
+                .setMetric("loss")
+                .setValue(1.0 / (step + 1))
+                .build());
       }
     }
     return points;
   }
 
-  private static void produce(String bootstrapServers, SchemaRegistryClient client, List<MetricPoint> points) {
+  private static void produce(
+      String bootstrapServers, SchemaRegistryClient client, List<MetricPoint> points) {
     AvroKafkaSerializer<RawEvent> serializer = new AvroKafkaSerializer<>(client);
-    Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all");
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ProducerConfig.ACKS_CONFIG,
+            "all");
     TestTopics.FirstFailure failures = new TestTopics.FirstFailure();
-    try (var producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (MetricPoint point : points) {
-        producer.send(new ProducerRecord<>(Topics.RAW, point.getRunId().getBytes(StandardCharsets.UTF_8),
-            serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(point).build())), failures);
+        producer.send(
+            new ProducerRecord<>(
+                Topics.RAW,
+                point.getRunId().getBytes(StandardCharsets.UTF_8),
+                serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(point).build())),
+            failures);
       }
       producer.flush();
     }
     failures.check();
   }
 
-  private static List<ConsumerRecord<String, MetricPoint>> readMetrics(String bootstrapServers,
-      SchemaRegistryClient client, int expected, Duration quiet) {
-    return TopicReader.readAll(bootstrapServers, Topics.METRICS, new StringDeserializer(),
-        AvroKafkaDeserializer.specific(client, MetricPoint.class), expected, Duration.ofSeconds(60), quiet);
+  private static List<ConsumerRecord<String, MetricPoint>> readMetrics(
+      String bootstrapServers, SchemaRegistryClient client, int expected, Duration quiet) {
+    return TopicReader.readAll(
+        bootstrapServers,
+        Topics.METRICS,
+        new StringDeserializer(),
+        AvroKafkaDeserializer.specific(client, MetricPoint.class),
+        expected,
+        Duration.ofSeconds(60),
+        quiet);
   }
 }

@@ -1,10 +1,9 @@
 package dev.scalewatch.app.ingest;
 
-import dev.scalewatch.app.testing.RunningStack;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scalewatch.app.ScaleWatch;
+import dev.scalewatch.app.testing.RunningStack;
 import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.Topics;
@@ -22,26 +21,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code scalewatch replay} of the shipped ObsScaling data lands every row in the normalized topics. */
+/**
+ * {@code scalewatch replay} of the shipped ObsScaling data lands every row in the normalized
+ * topics.
+ */
 class ReplayIT {
 
   private static final Path DATA = Path.of("..", "data", "obsscaling_emergent.csv");
   @RegisterExtension static final RunningStack stack = new RunningStack();
 
-
-
   @Test
   void shouldLandEveryRowOfTheObsScalingData() throws Exception {
     StringWriter err = new StringWriter();
-    int exit = ScaleWatch.commandLine().setErr(new PrintWriter(err)).execute("replay", DATA.toString(),
-        "--project", "obsscaling", "--bootstrap-servers", stack.bootstrapServers(),
-        "--registry-url", stack.registryUrl());
+    int exit =
+        ScaleWatch.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute(
+                "replay",
+                DATA.toString(),
+                "--project",
+                "obsscaling",
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--registry-url",
+                stack.registryUrl());
     assertThat(exit).as(err.toString()).isZero();
     assertThat(err.toString()).contains("1162 rows");
 
@@ -77,12 +87,19 @@ class ReplayIT {
     long distinctEvals = rows.stream().map(r -> r[0] + "," + r[1] + "," + r[5]).distinct().count();
     List<SpecificRecord> records = new ArrayList<>();
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-            new StringDeserializer(), new AvroKafkaDeserializer<>(AvroDecoder.specificByWriterName(registry)))) {
+        var consumer =
+            new KafkaConsumer<>(
+                Map.<String, Object>of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    stack.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG,
+                    "it-" + UUID.randomUUID(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed"),
+                new StringDeserializer(),
+                new AvroKafkaDeserializer<>(AvroDecoder.specificByWriterName(registry)))) {
       consumer.subscribe(List.of(Topics.EVALS, Topics.RUNS));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       long evals = 0;

@@ -18,24 +18,26 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * Topic helpers for tests and load generators that run their own broker: create ScaleWatch's
- * topics and wait until every partition has a leader that answers (producing into a partition
- * whose leader is not open yet sends an idempotent producer into OUT_OF_ORDER_SEQUENCE retries
- * that end with lost sends), and a send callback that remembers the first failure.
+ * Topic helpers for tests and load generators that run their own broker: create ScaleWatch's topics
+ * and wait until every partition has a leader that answers (producing into a partition whose leader
+ * is not open yet sends an idempotent producer into OUT_OF_ORDER_SEQUENCE retries that end with
+ * lost sends), and a send callback that remembers the first failure.
  */
 public final class TestTopics {
 
-  private TestTopics() {
-  }
+  private TestTopics() {}
 
-  /** Creates every data topic with the given partitions (runs compacted) and waits for its leaders. */
+  /**
+   * Creates every data topic with the given partitions (runs compacted) and waits for its leaders.
+   */
   public static void createAndAwaitLeaders(Admin admin, int partitions) throws Exception {
     List<NewTopic> topics = new ArrayList<>();
     List<TopicPartition> all = new ArrayList<>();
     for (TopicSpec spec : Topics.DATA) {
       NewTopic topic = new NewTopic(spec.name(), partitions, (short) 1);
       if (spec.compacted()) {
-        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        topic.configs(
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       }
       topics.add(topic);
       for (int p = 0; p < partitions; p++) {
@@ -46,12 +48,16 @@ public final class TestTopics {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       try {
-        admin.listOffsets(all.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-            .all().get();
+        admin
+            .listOffsets(
+                all.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+            .all()
+            .get();
         return;
       } catch (ExecutionException e) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topic leaders not ready within 30 s: " + e.getCause(), e);
+          throw new IllegalStateException(
+              "topic leaders not ready within 30 s: " + e.getCause(), e);
         }
         Thread.sleep(100);
       }

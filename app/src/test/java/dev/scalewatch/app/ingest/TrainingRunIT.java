@@ -1,11 +1,10 @@
 package dev.scalewatch.app.ingest;
 
-import dev.scalewatch.app.testing.RunningStack;
-import dev.scalewatch.app.testing.TopicReader;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scalewatch.app.testing.RunningStack;
+import dev.scalewatch.app.testing.TopicReader;
 import dev.scalewatch.ingest.client.RunOptions;
 import dev.scalewatch.ingest.client.TrainingRun;
 import dev.scalewatch.schemas.EvalResult;
@@ -22,12 +21,11 @@ import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The JVM client delivers every logged point and eval to the normalized topics exactly once. */
 class TrainingRunIT {
   @RegisterExtension static final RunningStack stack = new RunningStack();
-
-
 
   @Test
   void shouldDeliverEveryPointAndEvalExactlyOnce() {
@@ -35,8 +33,10 @@ class TrainingRunIT {
     int steps = 2_000;
     try (TrainingRun run = TrainingRun.init(options(runId).params(410_000_000L).build())) {
       for (int step = 0; step < steps; step++) {
-        run.log(Map.of("train/loss", step == 1234 ? Double.NaN : 3.0 / Math.sqrt(step + 1), "lr", 3e-4),
-            step, step * 4096.0);
+        run.log(
+            Map.of("train/loss", step == 1234 ? Double.NaN : 3.0 / Math.sqrt(step + 1), "lr", 3e-4),
+            step,
+            step * 4096.0);
         if (step % 500 == 0) {
           run.logEval("arith_2digit_add", "accuracy", step / 4000.0, step, 0.01);
         }
@@ -47,11 +47,15 @@ class TrainingRunIT {
 
     List<MetricPoint> points = read(Topics.METRICS, MetricPoint.class, runId, 2 * steps);
     assertThat(points).hasSize(2 * steps);
-    assertThat(points.stream().map(p -> p.getMetric() + "@" + p.getStep()).distinct()).hasSize(2 * steps);
-    assertThat(points).filteredOn(p -> p.getMetric().equals("train/loss") && p.getStep() == 1234)
-        .singleElement().satisfies(p -> assertThat(p.getValue()).isNaN());
+    assertThat(points.stream().map(p -> p.getMetric() + "@" + p.getStep()).distinct())
+        .hasSize(2 * steps);
+    assertThat(points)
+        .filteredOn(p -> p.getMetric().equals("train/loss") && p.getStep() == 1234)
+        .singleElement()
+        .satisfies(p -> assertThat(p.getValue()).isNaN());
     assertThat(points).allSatisfy(p -> assertThat(p.getParameters()).isEqualTo(410_000_000L));
-    assertThat(read(Topics.EVALS, EvalResult.class, runId, 4)).extracting(EvalResult::getStep)
+    assertThat(read(Topics.EVALS, EvalResult.class, runId, 4))
+        .extracting(EvalResult::getStep)
         .containsExactlyInAnyOrder(0L, 500L, 1000L, 1500L);
   }
 
@@ -59,23 +63,40 @@ class TrainingRunIT {
   void shouldRaiseProgrammingErrorsAtOnce() {
     try (TrainingRun run = TrainingRun.init(options("bad-" + UUID.randomUUID()).build())) {
       assertThatThrownBy(() -> run.log(Map.of("loss", 1.0), -1, null))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("step");
       assertThatThrownBy(() -> run.log(Map.of(" ", 1.0), 1, null))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metric");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("metric");
     }
   }
 
   private static RunOptions.Builder options(String runId) {
-    return RunOptions.builder("jvm-client").runId(runId)
-        .bootstrapServers(stack.bootstrapServers()).registryUrl(stack.registryUrl());
+    return RunOptions.builder("jvm-client")
+        .runId(runId)
+        .bootstrapServers(stack.bootstrapServers())
+        .registryUrl(stack.registryUrl());
   }
 
-  /** This run's records of {@code topic}, read on for 2 s past the expected count so a duplicate would show. */
-  private static <T extends SpecificRecord> List<T> read(String topic, Class<T> type, String runId, int expected) {
+  /**
+   * This run's records of {@code topic}, read on for 2 s past the expected count so a duplicate
+   * would show.
+   */
+  private static <T extends SpecificRecord> List<T> read(
+      String topic, Class<T> type, String runId, int expected) {
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl())) {
-      return TopicReader.readAll(stack.bootstrapServers(), topic, new StringDeserializer(),
-              AvroKafkaDeserializer.specific(registry, type), expected, Duration.ofSeconds(60), Duration.ofSeconds(2))
-          .stream().filter(r -> r.key().equals(runId)).map(r -> r.value()).toList();
+      return TopicReader.readAll(
+              stack.bootstrapServers(),
+              topic,
+              new StringDeserializer(),
+              AvroKafkaDeserializer.specific(registry, type),
+              expected,
+              Duration.ofSeconds(60),
+              Duration.ofSeconds(2))
+          .stream()
+          .filter(r -> r.key().equals(runId))
+          .map(r -> r.value())
+          .toList();
     }
   }
 }

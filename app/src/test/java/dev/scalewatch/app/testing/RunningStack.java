@@ -15,8 +15,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One embedded stack (free ports, a fresh data directory) for all tests of a class:
- * {@code @RegisterExtension static final RunningStack stack = new RunningStack();}, then
- * {@code stack.bootstrapServers()} and the other accessors of {@link EmbeddedStack}. Stopped and deleted after the class.
+ * {@code @RegisterExtension static final RunningStack stack = new RunningStack();}, then {@code
+ * stack.bootstrapServers()} and the other accessors of {@link EmbeddedStack}. Stopped and deleted
+ * after the class.
  */
 public final class RunningStack implements BeforeAllCallback, AfterAllCallback {
 

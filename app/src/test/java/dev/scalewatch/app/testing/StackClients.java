@@ -15,7 +15,9 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Small clients the stack ITs share: HTTP calls, producer settings, reading a topic, a test point. */
+/**
+ * Small clients the stack ITs share: HTTP calls, producer settings, reading a topic, a test point.
+ */
 public final class StackClients {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -23,7 +25,8 @@ public final class StackClients {
   private StackClients() {}
 
   public static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -39,16 +42,28 @@ public final class StackClients {
 
   public static Map<String, Object> producerConfig(String bootstrapServers) {
     return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.ACKS_CONFIG, "all");
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        bootstrapServers,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+        StringSerializer.class,
+        ProducerConfig.ACKS_CONFIG,
+        "all");
   }
 
-  /** Reads {@code topic} from the beginning until {@code count} records arrived and it stays quiet for 1 s. */
+  /**
+   * Reads {@code topic} from the beginning until {@code count} records arrived and it stays quiet
+   * for 1 s.
+   */
   public static <V> List<ConsumerRecord<String, V>> readAll(
       String bootstrapServers, String topic, Deserializer<V> values, int count) {
-    return TopicReader.readAll(bootstrapServers, topic, new StringDeserializer(), values, count,
-        Duration.ofSeconds(60), Duration.ofSeconds(1));
+    return TopicReader.readAll(
+        bootstrapServers,
+        topic,
+        new StringDeserializer(),
+        values,
+        count,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(1));
   }
 
   public static MetricPoint point(String runId, long step, double value) {

@@ -17,10 +17,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The three latencies the stream jobs depend on: a wide 1-break fit, the selection over 0 to 3
- * breaks, and a warm-started refit after one new point. Sample-time mode reports the median
- * (p0.50) per call.
+ * breaks, and a warm-started refit after one new point. Sample-time mode reports the median (p0.50)
+ * per call.
  *
  * <p>Run (after {@code mvn -pl laws,benchmarks -am package -DskipTests}):
+ *
  * <pre>java -jar benchmarks/target/benchmarks.jar FitBenchmark -rf text</pre>
  */
 @State(Scope.Benchmark)

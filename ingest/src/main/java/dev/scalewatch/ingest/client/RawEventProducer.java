@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,12 +24,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Produces runs, metric points and eval results to the raw topic as {@link RawEvent}s, keyed by
- * run id, with the event's own time as the record timestamp. Used by the gateway, {@code replay}
- * and the JVM client.
+ * Produces runs, metric points and eval results to the raw topic as {@link RawEvent}s, keyed by run
+ * id, with the event's own time as the record timestamp. Used by the gateway, {@code replay} and
+ * the JVM client.
  *
  * <p>Idempotent producer with {@code acks=all}. Thread-safe (the Kafka producer is).
  */
@@ -37,14 +37,23 @@ public final class RawEventProducer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final AvroEncoder encoder;
 
-  /** A producer for {@code bootstrapServers}; {@code overrides} are extra Kafka producer settings. */
-  public RawEventProducer(String bootstrapServers, SchemaRegistryClient registry, Map<String, Object> overrides) {
+  /**
+   * A producer for {@code bootstrapServers}; {@code overrides} are extra Kafka producer settings.
+   */
+  public RawEventProducer(
+      String bootstrapServers, SchemaRegistryClient registry, Map<String, Object> overrides) {
     this.encoder = new AvroEncoder(registry, true);
-    Map<String, Object> config = new HashMap<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 5));
+    Map<String, Object> config =
+        new HashMap<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5));
     config.putAll(overrides);
     this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
@@ -58,7 +67,9 @@ public final class RawEventProducer implements AutoCloseable {
    */
   public Future<RecordMetadata> send(SpecificRecord event, Callback callback) {
     byte[] value = encoder.encode(Topics.RAW, false, new RawEvent(event));
-    return producer.send(new ProducerRecord<>(Topics.RAW, null, timestampOf(event), runIdOf(event), value), callback);
+    return producer.send(
+        new ProducerRecord<>(Topics.RAW, null, timestampOf(event), runIdOf(event), value),
+        callback);
   }
 
   /**
@@ -107,7 +118,8 @@ public final class RawEventProducer implements AutoCloseable {
     if (event instanceof EvalResult eval) {
       return eval.getRunId();
     }
-    throw new IllegalArgumentException("not a raw event (Run, MetricPoint or EvalResult): " + event.getSchema().getFullName());
+    throw new IllegalArgumentException(
+        "not a raw event (Run, MetricPoint or EvalResult): " + event.getSchema().getFullName());
   }
 
   private static long timestampOf(SpecificRecord event) {

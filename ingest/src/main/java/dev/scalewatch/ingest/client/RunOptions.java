@@ -7,8 +7,8 @@ import java.util.UUID;
 
 /**
  * How to start a run: its project and metadata, and where the broker and registry are. Build with
- * {@link #builder(String)}; addresses default to {@code $SCALEWATCH_BOOTSTRAP_SERVERS} and
- * {@code $SCALEWATCH_REGISTRY_URL}, else the embedded stack's.
+ * {@link #builder(String)}; addresses default to {@code $SCALEWATCH_BOOTSTRAP_SERVERS} and {@code
+ * $SCALEWATCH_REGISTRY_URL}, else the embedded stack's.
  *
  * @param project project (or sweep) the run belongs to
  * @param runId unique id of the run; generated when not given
@@ -19,12 +19,20 @@ import java.util.UUID;
  * @param bootstrapServers Kafka bootstrap servers
  * @param registryUrl schema registry URL
  */
-public record RunOptions(String project, String runId, Long parameters, Long tokensPlanned,
-    Map<String, String> config, Map<String, String> tags, String bootstrapServers, String registryUrl) {
+public record RunOptions(
+    String project,
+    String runId,
+    Long parameters,
+    Long tokensPlanned,
+    Map<String, String> config,
+    Map<String, String> tags,
+    String bootstrapServers,
+    String registryUrl) {
 
   public RunOptions {
     if (project == null || project.isBlank()) {
-      throw new IllegalArgumentException("project must be set, e.g. RunOptions.builder(\"sweep-7\")");
+      throw new IllegalArgumentException(
+          "project must be set, e.g. RunOptions.builder(\"sweep-7\")");
     }
     Objects.requireNonNull(runId, "runId");
     config = Map.copyOf(config);
@@ -87,7 +95,8 @@ public record RunOptions(String project, String runId, Long parameters, Long tok
     }
 
     public RunOptions build() {
-      return new RunOptions(project, runId, parameters, tokensPlanned, config, tags, bootstrapServers, registryUrl);
+      return new RunOptions(
+          project, runId, parameters, tokensPlanned, config, tags, bootstrapServers, registryUrl);
     }
 
     private static String env(String name, String fallback) {

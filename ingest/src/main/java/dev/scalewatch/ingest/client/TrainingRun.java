@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Non-blocking: events go to Kafka's producer, which batches them on its own I/O thread.
- * Transport trouble (broker down past the delivery timeout) is logged and counted in
- * {@link #failedEvents()}, never thrown into the training loop; unlike the Python SDK there is no
- * disk spool. Programming errors (a negative step, a blank metric name) throw
- * {@link IllegalArgumentException} at once. {@link #close()} flushes and finishes the run as
- * FINISHED if {@link #finish} was not called. Thread-safe.
+ * Transport trouble (broker down past the delivery timeout) is logged and counted in {@link
+ * #failedEvents()}, never thrown into the training loop; unlike the Python SDK there is no disk
+ * spool. Programming errors (a negative step, a blank metric name) throw {@link
+ * IllegalArgumentException} at once. {@link #close()} flushes and finishes the run as FINISHED if
+ * {@link #finish} was not called. Thread-safe.
  */
 public final class TrainingRun implements AutoCloseable {
 
@@ -50,10 +50,17 @@ public final class TrainingRun implements AutoCloseable {
   private TrainingRun(RunOptions options) {
     this.options = options;
     this.registry = SchemaRegistryClients.forUrl(options.registryUrl());
-    this.producer = new RawEventProducer(options.bootstrapServers(), registry, Map.of(
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+    this.producer =
+        new RawEventProducer(
+            options.bootstrapServers(),
+            registry,
+            Map.of(
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4"));
   }
 
   /** Starts a run: announces it (status RUNNING) and returns the handle to log with. */
@@ -77,31 +84,35 @@ public final class TrainingRun implements AutoCloseable {
     Instant now = Instant.now();
     for (Map.Entry<String, ? extends Number> metric : metrics.entrySet()) {
       String name = metric.getKey();
-      send(MetricPoint.newBuilder()
-          .setProject(options.project())
-          .setRunId(options.runId())
-          .setStep(step)
-          .setTokensSeen(tokens == null ? null : Math.round(tokens))
-          .setEventTime(now)
-          .setMetric(name)
-          .setSplit(splitOf(name))
-          .setValue(metric.getValue().doubleValue())
-          .build());
+      send(
+          MetricPoint.newBuilder()
+              .setProject(options.project())
+              .setRunId(options.runId())
+              .setStep(step)
+              .setTokensSeen(tokens == null ? null : Math.round(tokens))
+              .setEventTime(now)
+              .setMetric(name)
+              .setSplit(splitOf(name))
+              .setValue(metric.getValue().doubleValue())
+              .build());
     }
   }
 
-  /** Logs a downstream eval result of the checkpoint at {@code step}; {@code stderr} may be null. */
+  /**
+   * Logs a downstream eval result of the checkpoint at {@code step}; {@code stderr} may be null.
+   */
   public void logEval(String task, String metric, double value, long step, Double stderr) {
-    send(EvalResult.newBuilder()
-        .setProject(options.project())
-        .setRunId(options.runId())
-        .setStep(step)
-        .setTask(task)
-        .setMetric(metric)
-        .setValue(value)
-        .setStderr(stderr)
-        .setEventTime(Instant.now())
-        .build());
+    send(
+        EvalResult.newBuilder()
+            .setProject(options.project())
+            .setRunId(options.runId())
+            .setStep(step)
+            .setTask(task)
+            .setMetric(metric)
+            .setValue(value)
+            .setStderr(stderr)
+            .setEventTime(Instant.now())
+            .build());
   }
 
   /** Marks the run ended with {@code status} (FINISHED, FAILED or KILLED) and flushes. */
@@ -143,15 +154,21 @@ public final class TrainingRun implements AutoCloseable {
   private void send(SpecificRecord event) {
     List<Violation> violations = validator.validate(event);
     if (!violations.isEmpty()) {
-      throw new IllegalArgumentException("invalid " + event.getSchema().getName() + ": " + violations);
+      throw new IllegalArgumentException(
+          "invalid " + event.getSchema().getName() + ": " + violations);
     }
     try {
-      producer.send(event, (metadata, e) -> {
-        if (e != null && failed.getAndIncrement() % 1000 == 0) {
-          log.warn("ScaleWatch could not deliver events of run {} ({} so far): {}", options.runId(), failed.get(),
-              e.getMessage());
-        }
-      });
+      producer.send(
+          event,
+          (metadata, e) -> {
+            if (e != null && failed.getAndIncrement() % 1000 == 0) {
+              log.warn(
+                  "ScaleWatch could not deliver events of run {} ({} so far): {}",
+                  options.runId(),
+                  failed.get(),
+                  e.getMessage());
+            }
+          });
     } catch (RuntimeException e) {
       failed.incrementAndGet();
       log.warn("ScaleWatch could not send an event of run {}: {}", options.runId(), e.getMessage());

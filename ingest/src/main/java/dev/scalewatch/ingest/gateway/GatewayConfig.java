@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the HTTP gateway accepts: which bearer token writes which project, and how large a batch
- * may be. Validated at construction.
+ * What the HTTP gateway accepts: which bearer token writes which project, and how large a batch may
+ * be. Validated at construction.
  *
  * @param projectsByToken bearer token to the one project it may write (tokens are secrets: this
  *     record's {@code toString} never shows them)
@@ -41,12 +41,18 @@ public record GatewayConfig(Map<String, String> projectsByToken, int maxEvents, 
     for (int i = 0; i < entries.length; i++) {
       String[] parts = entries[i].trim().split("=", 2);
       if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "gateway-tokens entry %d must be project=token (e.g. sweep-7=s3cret)", i + 1));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "gateway-tokens entry %d must be project=token (e.g. sweep-7=s3cret)",
+                i + 1));
       }
       if (tokens.putIfAbsent(parts[1].trim(), parts[0].trim()) != null) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "gateway-tokens entry %d reuses a token of another entry; give each project its own", i + 1));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "gateway-tokens entry %d reuses a token of another entry; give each project its own",
+                i + 1));
       }
     }
     return tokens;
@@ -54,7 +60,12 @@ public record GatewayConfig(Map<String, String> projectsByToken, int maxEvents, 
 
   @Override
   public String toString() {
-    return "GatewayConfig[projects=" + projectsByToken.values().stream().sorted().toList()
-        + ", maxEvents=" + maxEvents + ", maxBytes=" + maxBytes + "]";
+    return "GatewayConfig[projects="
+        + projectsByToken.values().stream().sorted().toList()
+        + ", maxEvents="
+        + maxEvents
+        + ", maxBytes="
+        + maxBytes
+        + "]";
   }
 }

@@ -3,6 +3,7 @@ package dev.scalewatch.ingest.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scalewatch.ingest.client.RawEventProducer;
 import dev.scalewatch.ingest.validate.EventValidator;
 import dev.scalewatch.ingest.validate.Violation;
 import dev.scalewatch.schemas.json.AvroJson;
@@ -11,21 +12,20 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import dev.scalewatch.ingest.client.RawEventProducer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP gateway for trainers that cannot reach Kafka: JSON batch endpoints
- * {@code POST /v1/runs}, {@code /v1/metrics} and {@code /v1/evals}, each taking a JSON array of
- * events whose fields are the contract's (snake_case; unions untagged; NaN as {@code "NaN"}).
+ * The HTTP gateway for trainers that cannot reach Kafka: JSON batch endpoints {@code POST
+ * /v1/runs}, {@code /v1/metrics} and {@code /v1/evals}, each taking a JSON array of events whose
+ * fields are the contract's (snake_case; unions untagged; NaN as {@code "NaN"}).
  *
  * <p>Answers: 200 {@code {"accepted": n, "errors": []}}; 400 when some events are invalid (the
  * valid ones of the batch are still accepted, and each error names the event index, the field and
@@ -48,12 +48,17 @@ public final class IngestGateway implements AutoCloseable {
 
   private final RawEventProducer producer;
 
-  public IngestGateway(GatewayConfig config, String bootstrapServers, SchemaRegistryClient registry) {
+  public IngestGateway(
+      GatewayConfig config, String bootstrapServers, SchemaRegistryClient registry) {
     this.config = config;
-    this.producer = new RawEventProducer(bootstrapServers, registry, Map.of(
-        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) ACK_TIMEOUT.toMillis(),
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis() / 2,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis()));
+    this.producer =
+        new RawEventProducer(
+            bootstrapServers,
+            registry,
+            Map.of(
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) ACK_TIMEOUT.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis() / 2,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis()));
   }
 
   /** Adds the batch endpoints to {@code app}; call before it starts. */
@@ -66,8 +71,12 @@ public final class IngestGateway implements AutoCloseable {
   private void handle(Context ctx, EventKind kind) {
     String project = projectOf(ctx.header("Authorization"));
     if (project == null) {
-      answer(ctx, HttpStatus.UNAUTHORIZED, BatchResult.rejected("Authorization",
-          "a bearer token is required: 'Authorization: Bearer <token>' with a token configured for the project"));
+      answer(
+          ctx,
+          HttpStatus.UNAUTHORIZED,
+          BatchResult.rejected(
+              "Authorization",
+              "a bearer token is required: 'Authorization: Bearer <token>' with a token configured for the project"));
       return;
     }
     long length = ctx.contentLength();
@@ -84,23 +93,39 @@ public final class IngestGateway implements AutoCloseable {
     try {
       batch = AvroJson.MAPPER.readTree(body);
     } catch (java.io.IOException e) {
-      String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      answer(ctx, HttpStatus.BAD_REQUEST, BatchResult.rejected(null, "body is not valid JSON: " + reason));
+      String reason =
+          e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      answer(
+          ctx,
+          HttpStatus.BAD_REQUEST,
+          BatchResult.rejected(null, "body is not valid JSON: " + reason));
       return;
     }
     if (batch == null || !batch.isArray()) {
-      answer(ctx, HttpStatus.BAD_REQUEST, BatchResult.rejected(null,
-          "body must be a JSON array of events, e.g. [{\"run_id\": \"r1\", ...}]"));
+      answer(
+          ctx,
+          HttpStatus.BAD_REQUEST,
+          BatchResult.rejected(
+              null, "body must be a JSON array of events, e.g. [{\"run_id\": \"r1\", ...}]"));
       return;
     }
     if (batch.size() > config.maxEvents()) {
-      answer(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge("events", batch.size(), config.maxEvents()));
+      answer(
+          ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge("events", batch.size(), config.maxEvents()));
       return;
     }
     String foreign = foreignProject(batch, project);
     if (foreign != null) {
-      answer(ctx, HttpStatus.FORBIDDEN, BatchResult.rejected("project", String.format(Locale.ROOT,
-          "this token writes project '%s' only, not '%s'; nothing of this batch was accepted", project, foreign)));
+      answer(
+          ctx,
+          HttpStatus.FORBIDDEN,
+          BatchResult.rejected(
+              "project",
+              String.format(
+                  Locale.ROOT,
+                  "this token writes project '%s' only, not '%s'; nothing of this batch was accepted",
+                  project,
+                  foreign)));
       return;
     }
     List<SpecificRecord> accepted = new ArrayList<>();
@@ -111,18 +136,34 @@ public final class IngestGateway implements AutoCloseable {
     try {
       producer.sendAllAndWait(accepted, ACK_TIMEOUT);
     } catch (RawEventProducer.PublishException e) {
-      log.warn("Gateway could not publish a batch of {} {}: {}", accepted.size(), kind, e.getMessage());
-      answer(ctx, HttpStatus.SERVICE_UNAVAILABLE, BatchResult.rejected(null,
-          "the broker did not acknowledge the batch (" + e.getMessage() + "); nothing is promised, retry later"));
+      log.warn(
+          "Gateway could not publish a batch of {} {}: {}", accepted.size(), kind, e.getMessage());
+      answer(
+          ctx,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          BatchResult.rejected(
+              null,
+              "the broker did not acknowledge the batch ("
+                  + e.getMessage()
+                  + "); nothing is promised, retry later"));
       return;
     }
-    answer(ctx, errors.isEmpty() ? HttpStatus.OK : HttpStatus.BAD_REQUEST, new BatchResult(accepted.size(), errors));
+    answer(
+        ctx,
+        errors.isEmpty() ? HttpStatus.OK : HttpStatus.BAD_REQUEST,
+        new BatchResult(accepted.size(), errors));
   }
 
-  private void convert(JsonNode node, int index, EventKind kind, String project,
-      List<SpecificRecord> accepted, List<BatchResult.Error> errors) {
+  private void convert(
+      JsonNode node,
+      int index,
+      EventKind kind,
+      String project,
+      List<SpecificRecord> accepted,
+      List<BatchResult.Error> errors) {
     if (!node.isObject()) {
-      errors.add(new BatchResult.Error(index, null, "event must be a JSON object: " + abbreviate(node)));
+      errors.add(
+          new BatchResult.Error(index, null, "event must be a JSON object: " + abbreviate(node)));
       return;
     }
     if (!node.has("project")) {
@@ -161,8 +202,16 @@ public final class IngestGateway implements AutoCloseable {
   }
 
   private static BatchResult tooLarge(String unit, long size, long limit) {
-    return BatchResult.rejected(null, String.format(Locale.ROOT,
-        "batch too large: %d %s > %d; split it into batches of at most %d %s", size, unit, limit, limit, unit));
+    return BatchResult.rejected(
+        null,
+        String.format(
+            Locale.ROOT,
+            "batch too large: %d %s > %d; split it into batches of at most %d %s",
+            size,
+            unit,
+            limit,
+            limit,
+            unit));
   }
 
   private static String abbreviate(JsonNode node) {

@@ -14,18 +14,22 @@ final class Enrichment {
   /** FLOPs per parameter per token of a dense transformer's training step (Kaplan et al.). */
   static final double FLOPS_PER_PARAMETER_TOKEN = 6.0;
 
-  private Enrichment() {
-  }
+  private Enrichment() {}
 
   /** Returns N of a run: non-embedding parameters when known, else total parameters, else null. */
   static Long parameterCount(Run run) {
     if (run == null) {
       return null;
     }
-    return run.getNonEmbeddingParameters() != null ? run.getNonEmbeddingParameters() : run.getParameters();
+    return run.getNonEmbeddingParameters() != null
+        ? run.getNonEmbeddingParameters()
+        : run.getParameters();
   }
 
-  /** Fills {@code parameters} and {@code flops} of a point in place (the point is the caller's copy). */
+  /**
+   * Fills {@code parameters} and {@code flops} of a point in place (the point is the caller's
+   * copy).
+   */
   static void enrich(MetricPoint point, Run run) {
     if (point.getParameters() == null) {
       point.setParameters(parameterCount(run));

@@ -23,16 +23,17 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The normalizer's one stateful operator: decodes a raw record, validates it, drops retried
- * duplicates, registers unknown runs, enriches points and evals with run metadata, and forwards each
- * event to its sink ({@link NormalizerTopology#RUNS_SINK}, {@link NormalizerTopology#METRICS_SINK},
- * {@link NormalizerTopology#EVALS_SINK}) keyed by run id with the event time as record timestamp.
+ * duplicates, registers unknown runs, enriches points and evals with run metadata, and forwards
+ * each event to its sink ({@link NormalizerTopology#RUNS_SINK}, {@link
+ * NormalizerTopology#METRICS_SINK}, {@link NormalizerTopology#EVALS_SINK}) keyed by run id with the
+ * event time as record timestamp.
  *
  * <p>Failure behaviour: a record that cannot become a valid event (see {@link Rejected}) goes to
  * {@link NormalizerTopology#DEAD_LETTERS_SINK} with the reason, the original key and value bytes
  * (unless together larger than {@link #MAX_ORIGINAL_BYTES}) and its topic, partition and offset;
- * processing continues. Transient failures (registry unreachable,
- * store errors) propagate and fail the task, so the record is retried after the restart.
- * Not thread-safe: Kafka Streams creates one per task and calls it from one thread.
+ * processing continues. Transient failures (registry unreachable, store errors) propagate and fail
+ * the task, so the record is retried after the restart. Not thread-safe: Kafka Streams creates one
+ * per task and calls it from one thread.
  */
 final class NormalizeProcessor implements Processor<byte[], byte[], Object, Object> {
 
@@ -42,6 +43,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
    * letter says where to read them), so that one huge record cannot stop the app.
    */
   static final int MAX_ORIGINAL_BYTES = 1_040_000;
+
   private static final byte[] TRUE = "true".getBytes(StandardCharsets.UTF_8);
 
   private final RawEventDecoder decoder;
@@ -50,7 +52,9 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
   private Deduplicator deduplicator;
   private RunDirectory runs;
 
-  /** Creates a processor decoding through the registry; its stores are attached in {@link #init}. */
+  /**
+   * Creates a processor decoding through the registry; its stores are attached in {@link #init}.
+   */
   NormalizeProcessor(SchemaRegistryClient registry) {
     this.decoder = new RawEventDecoder(registry);
   }
@@ -67,7 +71,8 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     RecordMetadata source = context.recordMetadata().orElseThrow();
     try {
       String key = requireKey(record);
-      RawEvent raw = decoder.decode(source.topic(), source.partition(), source.offset(), record.value());
+      RawEvent raw =
+          decoder.decode(source.topic(), source.partition(), source.offset(), record.value());
       Object event = raw.getEvent();
       if (event instanceof MetricPoint point) {
         handle(key, point);
@@ -91,7 +96,12 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     }
     Run run = knownOrRegistered(point.getProject(), point.getRunId(), point.getEventTime());
     Enrichment.enrich(point, run);
-    forward(NormalizerTopology.METRICS_SINK, key, point, point.getEventTime(), !Double.isFinite(point.getValue()));
+    forward(
+        NormalizerTopology.METRICS_SINK,
+        key,
+        point,
+        point.getEventTime(),
+        !Double.isFinite(point.getValue()));
   }
 
   private void handle(String key, EvalResult eval) throws Rejected {
@@ -102,7 +112,12 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     }
     Run run = knownOrRegistered(eval.getProject(), eval.getRunId(), eval.getEventTime());
     Enrichment.enrich(eval, run);
-    forward(NormalizerTopology.EVALS_SINK, key, eval, eval.getEventTime(), !Double.isFinite(eval.getValue()));
+    forward(
+        NormalizerTopology.EVALS_SINK,
+        key,
+        eval,
+        eval.getEventTime(),
+        !Double.isFinite(eval.getValue()));
   }
 
   private void handle(String key, Run run) throws Rejected {
@@ -121,7 +136,8 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     return run;
   }
 
-  private void forward(String sink, String key, Object value, Instant eventTime, boolean nonFinite) {
+  private void forward(
+      String sink, String key, Object value, Instant eventTime, boolean nonFinite) {
     Headers headers = new RecordHeaders();
     if (nonFinite) {
       headers.add(NormalizerTopology.NON_FINITE_HEADER, TRUE);
@@ -134,29 +150,40 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     byte[] value = record.value();
     long size = (key == null ? 0L : key.length) + (value == null ? 0L : value.length);
     if (size > MAX_ORIGINAL_BYTES) {
-      reason = String.format(Locale.ROOT, "%s; original key and value (%d bytes) left out of this dead letter "
-          + "(limit %d, the producer's request limit): read them at %s partition %d offset %d", reason, size,
-          MAX_ORIGINAL_BYTES, source.topic(), source.partition(), source.offset());
+      reason =
+          String.format(
+              Locale.ROOT,
+              "%s; original key and value (%d bytes) left out of this dead letter "
+                  + "(limit %d, the producer's request limit): read them at %s partition %d offset %d",
+              reason,
+              size,
+              MAX_ORIGINAL_BYTES,
+              source.topic(),
+              source.partition(),
+              source.offset());
       key = null;
       value = null;
     }
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setReason(reason)
-        .setSourceTopic(source.topic())
-        .setPartition(source.partition())
-        .setOffset(source.offset())
-        .setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setValue(value == null ? null : ByteBuffer.wrap(value))
-        .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-        .build();
-    context.forward(new Record<>(key, letter, record.timestamp(), new RecordHeaders()),
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setReason(reason)
+            .setSourceTopic(source.topic())
+            .setPartition(source.partition())
+            .setOffset(source.offset())
+            .setKey(key == null ? null : ByteBuffer.wrap(key))
+            .setValue(value == null ? null : ByteBuffer.wrap(value))
+            .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+            .build();
+    context.forward(
+        new Record<>(key, letter, record.timestamp(), new RecordHeaders()),
         NormalizerTopology.DEAD_LETTERS_SINK);
   }
 
   private static String requireKey(Record<byte[], byte[]> record) throws Rejected {
     if (record.value() == null) {
-      throw new Rejected("value is null (a tombstone): raw events cannot be deleted, send a Run, "
-          + "MetricPoint or EvalResult");
+      throw new Rejected(
+          "value is null (a tombstone): raw events cannot be deleted, send a Run, "
+              + "MetricPoint or EvalResult");
     }
     if (record.key() == null) {
       throw new Rejected("key is missing: raw events are keyed by their run_id");
@@ -166,15 +193,22 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
 
   private static void check(String type, List<Violation> violations) throws Rejected {
     if (!violations.isEmpty()) {
-      throw new Rejected("invalid " + type + ": "
-          + violations.stream().map(Violation::message).collect(Collectors.joining("; ")));
+      throw new Rejected(
+          "invalid "
+              + type
+              + ": "
+              + violations.stream().map(Violation::message).collect(Collectors.joining("; ")));
     }
   }
 
   private static void checkKey(String key, String runId) throws Rejected {
     if (!key.equals(runId)) {
-      throw new Rejected(String.format(Locale.ROOT,
-          "key '%s' does not match run_id '%s': raw events are keyed by their run_id", abbreviate(key), runId));
+      throw new Rejected(
+          String.format(
+              Locale.ROOT,
+              "key '%s' does not match run_id '%s': raw events are keyed by their run_id",
+              abbreviate(key),
+              runId));
     }
   }
 

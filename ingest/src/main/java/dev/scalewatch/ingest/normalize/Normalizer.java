@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * group and restores its stores in the background); {@link #isRunning()} says whether it is running
  * or rebalancing, for a health check. Bad records never stop it (they become dead letters). An
  * exception that escapes processing (registry unreachable, broker fenced the producer, a store
- * failure) is logged with its cause and shuts the app down, so that {@link #isRunning()} turns false
- * instead of the app dying silently. Thread-safe; {@link #close()} is idempotent.
+ * failure) is logged with its cause and shuts the app down, so that {@link #isRunning()} turns
+ * false instead of the app dying silently. Thread-safe; {@link #close()} is idempotent.
  */
 public final class Normalizer implements AutoCloseable {
 
@@ -45,14 +45,21 @@ public final class Normalizer implements AutoCloseable {
   public static Normalizer start(NormalizerConfig config) {
     Objects.requireNonNull(config, "config");
     SchemaRegistryClient registry = SchemaRegistryClients.forUrl(config.registryUrl());
-    KafkaStreams streams = new KafkaStreams(
-        NormalizerTopology.buildTopology(registry, config), config.toStreamsProperties());
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("Normalizer {} stops: processing failed and cannot continue ({}); fix the cause and restart, "
-          + "it resumes from its last committed offsets", config.applicationId(), e.toString(), e);
-      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
-    streams.setStateListener((now, before) -> log.info("Normalizer {}: {} -> {}", config.applicationId(), before, now));
+    KafkaStreams streams =
+        new KafkaStreams(
+            NormalizerTopology.buildTopology(registry, config), config.toStreamsProperties());
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error(
+              "Normalizer {} stops: processing failed and cannot continue ({}); fix the cause and restart, "
+                  + "it resumes from its last committed offsets",
+              config.applicationId(),
+              e.toString(),
+              e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener(
+        (now, before) -> log.info("Normalizer {}: {} -> {}", config.applicationId(), before, now));
     try {
       streams.start();
     } catch (RuntimeException e) {
@@ -60,17 +67,25 @@ public final class Normalizer implements AutoCloseable {
       registry.close();
       throw e;
     }
-    log.info("Normalizer {} started ({} thread(s), reading {} at {})", config.applicationId(), config.threads(),
-        Topics.RAW, config.bootstrapServers());
+    log.info(
+        "Normalizer {} started ({} thread(s), reading {} at {})",
+        config.applicationId(),
+        config.threads(),
+        Topics.RAW,
+        config.bootstrapServers());
     return new Normalizer(streams, registry, config);
   }
 
-  /** Returns true while the app runs or rebalances; false once it failed, is stopping or stopped. */
+  /**
+   * Returns true while the app runs or rebalances; false once it failed, is stopping or stopped.
+   */
   public boolean isRunning() {
     return streams.state().isRunningOrRebalancing();
   }
 
-  /** Returns the Kafka Streams state name (e.g. RUNNING, REBALANCING, ERROR), for a health detail. */
+  /**
+   * Returns the Kafka Streams state name (e.g. RUNNING, REBALANCING, ERROR), for a health detail.
+   */
   public String state() {
     return streams.state().name();
   }
@@ -87,10 +102,13 @@ public final class Normalizer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(CLOSE_TIMEOUT))) {
-      log.warn("Normalizer {} did not stop within {}; its threads may still be shutting down",
-          config.applicationId(), CLOSE_TIMEOUT);
+    if (!streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(CLOSE_TIMEOUT))) {
+      log.warn(
+          "Normalizer {} did not stop within {}; its threads may still be shutting down",
+          config.applicationId(),
+          CLOSE_TIMEOUT);
     }
     registry.close();
   }

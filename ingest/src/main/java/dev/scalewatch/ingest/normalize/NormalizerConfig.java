@@ -13,9 +13,9 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
  * Settings of the normalizer: where Kafka and the registry are, the Kafka Streams application id,
  * where state lives, how many stream threads run and how many dedup keys each partition remembers.
  *
- * <p>Build one with {@link #of(String, String, Path)} and the {@code with...} methods. The constructor
- * validates every value and throws {@link IllegalArgumentException} naming the setting, the value and
- * the limit. Immutable and thread-safe.
+ * <p>Build one with {@link #of(String, String, Path)} and the {@code with...} methods. The
+ * constructor validates every value and throws {@link IllegalArgumentException} naming the setting,
+ * the value and the limit. Immutable and thread-safe.
  *
  * @param bootstrapServers Kafka bootstrap servers, {@code host:port[,host:port...]}
  * @param registryUrl schema registry URL, {@code http(s)://host:port} or {@code mock://scope}
@@ -24,12 +24,12 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
  * @param threads stream threads, 1 or more (each handles some of the raw topic's partitions)
  * @param dedupEntriesPerPartition keys the dedup store of one partition remembers before it forgets
  *     the least recently seen one
- * @param dedupChangelog whether the dedup store is backed by a changelog topic (default true): with it,
- *     the dedup memory survives restarts and rebalances; without it, each put costs no extra record
- *     (about twice the throughput) but a task starts with an empty memory, so a retry of a point
- *     processed before a restart passes again
- * @param streamsOverrides further Kafka Streams, consumer or producer settings (e.g. {@code linger.ms});
- *     they win over the defaults of {@link #toStreamsProperties()}
+ * @param dedupChangelog whether the dedup store is backed by a changelog topic (default true): with
+ *     it, the dedup memory survives restarts and rebalances; without it, each put costs no extra
+ *     record (about twice the throughput) but a task starts with an empty memory, so a retry of a
+ *     point processed before a restart passes again
+ * @param streamsOverrides further Kafka Streams, consumer or producer settings (e.g. {@code
+ *     linger.ms}); they win over the defaults of {@link #toStreamsProperties()}
  */
 public record NormalizerConfig(
     String bootstrapServers,
@@ -43,6 +43,7 @@ public record NormalizerConfig(
 
   /** Default application id. */
   public static final String DEFAULT_APPLICATION_ID = "scalewatch-normalizer";
+
   /** Default number of dedup keys per partition (about 20 MB of heap per partition). */
   public static final int DEFAULT_DEDUP_ENTRIES = 100_000;
 
@@ -53,54 +54,108 @@ public record NormalizerConfig(
     requireText("applicationId", applicationId);
     Objects.requireNonNull(stateDirectory, "stateDirectory");
     if (threads < 1) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "normalizer threads must be >= 1: %d (use 1 per core you can spare)", threads));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "normalizer threads must be >= 1: %d (use 1 per core you can spare)",
+              threads));
     }
     if (dedupEntriesPerPartition < 1) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "normalizer dedupEntriesPerPartition must be >= 1: %d (default %d)",
-          dedupEntriesPerPartition, DEFAULT_DEDUP_ENTRIES));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "normalizer dedupEntriesPerPartition must be >= 1: %d (default %d)",
+              dedupEntriesPerPartition,
+              DEFAULT_DEDUP_ENTRIES));
     }
     streamsOverrides = Map.copyOf(streamsOverrides);
   }
 
-  /** Returns a config with the defaults: application id {@value #DEFAULT_APPLICATION_ID}, 1 thread. */
-  public static NormalizerConfig of(String bootstrapServers, String registryUrl, Path stateDirectory) {
-    return new NormalizerConfig(bootstrapServers, registryUrl, DEFAULT_APPLICATION_ID, stateDirectory, 1,
-        DEFAULT_DEDUP_ENTRIES, true, Map.of());
+  /**
+   * Returns a config with the defaults: application id {@value #DEFAULT_APPLICATION_ID}, 1 thread.
+   */
+  public static NormalizerConfig of(
+      String bootstrapServers, String registryUrl, Path stateDirectory) {
+    return new NormalizerConfig(
+        bootstrapServers,
+        registryUrl,
+        DEFAULT_APPLICATION_ID,
+        stateDirectory,
+        1,
+        DEFAULT_DEDUP_ENTRIES,
+        true,
+        Map.of());
   }
 
   /** Returns a copy with another application id. */
   public NormalizerConfig withApplicationId(String id) {
-    return new NormalizerConfig(bootstrapServers, registryUrl, id, stateDirectory, threads,
-        dedupEntriesPerPartition, dedupChangelog, streamsOverrides);
+    return new NormalizerConfig(
+        bootstrapServers,
+        registryUrl,
+        id,
+        stateDirectory,
+        threads,
+        dedupEntriesPerPartition,
+        dedupChangelog,
+        streamsOverrides);
   }
 
   /** Returns a copy with another number of stream threads. */
   public NormalizerConfig withThreads(int count) {
-    return new NormalizerConfig(bootstrapServers, registryUrl, applicationId, stateDirectory, count,
-        dedupEntriesPerPartition, dedupChangelog, streamsOverrides);
+    return new NormalizerConfig(
+        bootstrapServers,
+        registryUrl,
+        applicationId,
+        stateDirectory,
+        count,
+        dedupEntriesPerPartition,
+        dedupChangelog,
+        streamsOverrides);
   }
 
   /** Returns a copy with another dedup bound per partition. */
   public NormalizerConfig withDedupEntriesPerPartition(int entries) {
-    return new NormalizerConfig(bootstrapServers, registryUrl, applicationId, stateDirectory, threads,
-        entries, dedupChangelog, streamsOverrides);
+    return new NormalizerConfig(
+        bootstrapServers,
+        registryUrl,
+        applicationId,
+        stateDirectory,
+        threads,
+        entries,
+        dedupChangelog,
+        streamsOverrides);
   }
 
   /** Returns a copy with or without the dedup store's changelog (see the record comment). */
   public NormalizerConfig withDedupChangelog(boolean changelog) {
-    return new NormalizerConfig(bootstrapServers, registryUrl, applicationId, stateDirectory, threads,
-        dedupEntriesPerPartition, changelog, streamsOverrides);
+    return new NormalizerConfig(
+        bootstrapServers,
+        registryUrl,
+        applicationId,
+        stateDirectory,
+        threads,
+        dedupEntriesPerPartition,
+        changelog,
+        streamsOverrides);
   }
 
   /** Returns a copy with further Kafka Streams settings (they replace earlier overrides). */
   public NormalizerConfig withStreamsOverrides(Map<String, Object> overrides) {
-    return new NormalizerConfig(bootstrapServers, registryUrl, applicationId, stateDirectory, threads,
-        dedupEntriesPerPartition, dedupChangelog, overrides);
+    return new NormalizerConfig(
+        bootstrapServers,
+        registryUrl,
+        applicationId,
+        stateDirectory,
+        threads,
+        dedupEntriesPerPartition,
+        dedupChangelog,
+        overrides);
   }
 
-  /** Producer batch size: 256 KiB per partition halves the broker's and the producer's CPU per event. */
+  /**
+   * Producer batch size: 256 KiB per partition halves the broker's and the producer's CPU per
+   * event.
+   */
   public static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
   /**
@@ -115,7 +170,9 @@ public record NormalizerConfig(
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailExceptionHandler.class);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     props.putAll(streamsOverrides);
     return props;
@@ -123,8 +180,8 @@ public record NormalizerConfig(
 
   private static void requireText(String name, String value) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "normalizer %s must not be blank: '%s'", name, value));
+      throw new IllegalArgumentException(
+          String.format(Locale.ROOT, "normalizer %s must not be blank: '%s'", name, value));
     }
   }
 }

@@ -16,10 +16,10 @@ import org.apache.avro.generic.GenericContainer;
  * Decodes the Confluent wire-format bytes of the raw topic into {@link RawEvent}s.
  *
  * <p>Bytes that can never decode (empty, wrong magic byte, shorter than the header, unknown schema
- * id, truncated or corrupt Avro, a writer schema other than RawEvent) raise {@link Rejected} with the
- * reason. A registry that cannot be reached, or answers with an error other than "schema not found",
- * is a transient failure: its {@link AvroSerdeException} propagates so that the record is retried
- * rather than dead-lettered. Thread-safe (the writer-schema cache is concurrent).
+ * id, truncated or corrupt Avro, a writer schema other than RawEvent) raise {@link Rejected} with
+ * the reason. A registry that cannot be reached, or answers with an error other than "schema not
+ * found", is a transient failure: its {@link AvroSerdeException} propagates so that the record is
+ * retried rather than dead-lettered. Thread-safe (the writer-schema cache is concurrent).
  */
 final class RawEventDecoder {
 
@@ -45,26 +45,39 @@ final class RawEventDecoder {
     if (decoded instanceof RawEvent raw) {
       return raw;
     }
-    String type = decoded instanceof GenericContainer container
-        ? container.getSchema().getFullName() : decoded.getClass().getName();
-    throw new Rejected(String.format(Locale.ROOT,
-        "writer schema id %d is %s, expected %s: wrap the event in a RawEvent before sending it to %s",
-        WireFormat.schemaId(value), type, RawEvent.getClassSchema().getFullName(), topic));
+    String type =
+        decoded instanceof GenericContainer container
+            ? container.getSchema().getFullName()
+            : decoded.getClass().getName();
+    throw new Rejected(
+        String.format(
+            Locale.ROOT,
+            "writer schema id %d is %s, expected %s: wrap the event in a RawEvent before sending it to %s",
+            WireFormat.schemaId(value),
+            type,
+            RawEvent.getClassSchema().getFullName(),
+            topic));
   }
 
   /**
    * Returns why a RawEvent writer schema cannot be read as the current RawEvent (e.g. a step typed
-   * double), or the decoder's reason when the schema is fine and the bytes are at fault. Called only
-   * after a failure.
+   * double), or the decoder's reason when the schema is fine and the bytes are at fault. Called
+   * only after a failure.
    */
   private String explain(byte[] value, String reason) {
     try {
       int id = WireFormat.schemaId(value);
       Schema writer = registry.schemaById(id);
       String incompatibility = firstIncompatibility(RawEvent.getClassSchema(), writer);
-      return incompatibility == null ? reason : String.format(Locale.ROOT,
-          "writer schema id %d (%s) cannot be read as the current %s: %s", id, writer.getFullName(),
-          RawEvent.getClassSchema().getFullName(), incompatibility);
+      return incompatibility == null
+          ? reason
+          : String.format(
+              Locale.ROOT,
+              "writer schema id %d (%s) cannot be read as the current %s: %s",
+              id,
+              writer.getFullName(),
+              RawEvent.getClassSchema().getFullName(),
+              incompatibility);
     } catch (RuntimeException e) {
       return reason;
     }
@@ -76,15 +89,21 @@ final class RawEventDecoder {
    */
   private static String firstIncompatibility(Schema reader, Schema writer) {
     Schema.Field writerEvent = writer.getField("event");
-    if (writer.getType() == Schema.Type.RECORD && writerEvent != null
+    if (writer.getType() == Schema.Type.RECORD
+        && writerEvent != null
         && writerEvent.schema().getType() == Schema.Type.UNION) {
       Schema readerUnion = reader.getField("event").schema();
       for (Schema branch : writerEvent.schema().getTypes()) {
-        Schema readerBranch = readerUnion.getTypes().stream()
-            .filter(r -> r.getFullName().equals(branch.getFullName())).findFirst().orElse(null);
+        Schema readerBranch =
+            readerUnion.getTypes().stream()
+                .filter(r -> r.getFullName().equals(branch.getFullName()))
+                .findFirst()
+                .orElse(null);
         if (readerBranch == null) {
-          return "event type " + branch.getFullName() + " is not one of " + readerUnion.getTypes().stream()
-              .map(Schema::getFullName).toList();
+          return "event type "
+              + branch.getFullName()
+              + " is not one of "
+              + readerUnion.getTypes().stream().map(Schema::getFullName).toList();
         }
         String found = describe(readerBranch, branch);
         if (found != null) {
@@ -102,6 +121,7 @@ final class RawEventDecoder {
       return null;
     }
     SchemaCompatibility.Incompatibility first = pair.getResult().getIncompatibilities().get(0);
-    return String.format(Locale.ROOT, "%s at %s (%s)", first.getType(), first.getLocation(), first.getMessage());
+    return String.format(
+        Locale.ROOT, "%s at %s (%s)", first.getType(), first.getLocation(), first.getMessage());
   }
 }

@@ -1,8 +1,8 @@
 package dev.scalewatch.ingest.normalize;
 
 /**
- * A raw record cannot become a normalized event; the reason goes into its dead letter.
- * Flow control inside the normalizer, never thrown out of it.
+ * A raw record cannot become a normalized event; the reason goes into its dead letter. Flow control
+ * inside the normalizer, never thrown out of it.
  */
 final class Rejected extends Exception {
 

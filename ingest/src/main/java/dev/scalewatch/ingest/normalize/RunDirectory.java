@@ -8,9 +8,9 @@ import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The runs one stream task knows, by project and run id: a changelog-backed store with an
- * in-memory cache in front, by run id alone (most lookups are for a run the task just saw; a run id
- * used by two projects falls through to the store).
+ * The runs one stream task knows, by project and run id: a changelog-backed store with an in-memory
+ * cache in front, by run id alone (most lookups are for a run the task just saw; a run id used by
+ * two projects falls through to the store).
  *
  * <p>Runs are keyed by project and run id so that two projects using the same run id do not share
  * metadata. Store failures propagate (they fail the task). Not thread-safe: one per stream task.
@@ -21,14 +21,15 @@ final class RunDirectory {
   static final int CACHED_RUNS = 10_000;
 
   private final KeyValueStore<String, Run> store;
-  private final Map<String, Run> cache = new LinkedHashMap<>(256, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Map<String, Run> cache =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Run> eldest) {
-      return size() > CACHED_RUNS;
-    }
-  };
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Run> eldest) {
+          return size() > CACHED_RUNS;
+        }
+      };
 
   RunDirectory(KeyValueStore<String, Run> store) {
     this.store = store;
@@ -53,14 +54,18 @@ final class RunDirectory {
     cache.put(run.getRunId(), run);
   }
 
-  /** Registers a run first seen through one of its events: status RUNNING, updated at the event time. */
+  /**
+   * Registers a run first seen through one of its events: status RUNNING, updated at the event
+   * time.
+   */
   Run register(String project, String runId, Instant eventTime) {
-    Run run = Run.newBuilder()
-        .setProject(project)
-        .setRunId(runId)
-        .setStatus(RunStatus.RUNNING)
-        .setUpdatedAt(eventTime)
-        .build();
+    Run run =
+        Run.newBuilder()
+            .setProject(project)
+            .setRunId(runId)
+            .setStatus(RunStatus.RUNNING)
+            .setUpdatedAt(eventTime)
+            .build();
     put(run);
     return run;
   }

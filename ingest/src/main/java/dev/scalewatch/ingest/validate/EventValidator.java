@@ -13,32 +13,35 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Rules: {@code project}, {@code run_id}, {@code metric}, {@code task} and {@code split} are
  * non-blank and at most {@value #MAX_NAME_CHARS} characters (a longer string is rejected, never
- * truncated); {@code step} {@literal >=} 0; {@code tokens_seen}, parameter counts (of runs,
- * points and evals), planned tokens, {@code sample_count} and {@code shots} {@literal >=} 0 when
- * present; {@code flops} and {@code stderr} finite and {@literal >=} 0 when present;
- * {@code event_time} and {@code updated_at} after the epoch ({@literal >} 0 ms), {@code ended_at} not before {@code started_at}; optional names at most
- * {@value #MAX_NAME_CHARS} characters, {@code dataset} at most {@value #MAX_VALUE_CHARS};
- * {@code hyperparameters} and {@code tags} at most {@value #MAX_MAP_ENTRIES} entries with keys of at
- * most {@value #MAX_NAME_CHARS} and values of at most {@value #MAX_VALUE_CHARS} characters.
+ * truncated); {@code step} {@literal >=} 0; {@code tokens_seen}, parameter counts (of runs, points
+ * and evals), planned tokens, {@code sample_count} and {@code shots} {@literal >=} 0 when present;
+ * {@code flops} and {@code stderr} finite and {@literal >=} 0 when present; {@code event_time} and
+ * {@code updated_at} after the epoch ({@literal >} 0 ms), {@code ended_at} not before {@code
+ * started_at}; optional names at most {@value #MAX_NAME_CHARS} characters, {@code dataset} at most
+ * {@value #MAX_VALUE_CHARS}; {@code hyperparameters} and {@code tags} at most {@value
+ * #MAX_MAP_ENTRIES} entries with keys of at most {@value #MAX_NAME_CHARS} and values of at most
+ * {@value #MAX_VALUE_CHARS} characters.
  *
  * <p>A NaN or infinite {@code value} is valid: it is the divergence signal and passes through (the
  * normalizer flags it). {@code step} is a long, so it is finite by type.
  *
- * <p>Failure behaviour: never throws for a non-null event; every broken rule is one {@link Violation}
- * (an empty list means valid), in field order. Stateless and thread-safe; free of Kafka types.
+ * <p>Failure behaviour: never throws for a non-null event; every broken rule is one {@link
+ * Violation} (an empty list means valid), in field order. Stateless and thread-safe; free of Kafka
+ * types.
  */
 public final class EventValidator {
 
   /** Longest project, run id, metric, task, split, name or map key, in characters. */
   public static final int MAX_NAME_CHARS = 256;
+
   /** Longest map value or dataset, in characters (4 KiB of ASCII). */
   public static final int MAX_VALUE_CHARS = 4096;
+
   /** Most entries of {@code hyperparameters} or {@code tags}. */
   public static final int MAX_MAP_ENTRIES = 1000;
 
   /** Creates a validator; it holds no state, so one instance can serve every thread. */
-  public EventValidator() {
-  }
+  public EventValidator() {}
 
   /**
    * Checks a Run, MetricPoint or EvalResult, whichever {@code event} is.
@@ -55,7 +58,8 @@ public final class EventValidator {
     if (event instanceof EvalResult eval) {
       return validate(eval);
     }
-    throw new IllegalArgumentException("not a Run, MetricPoint or EvalResult: " + event.getSchema().getFullName());
+    throw new IllegalArgumentException(
+        "not a Run, MetricPoint or EvalResult: " + event.getSchema().getFullName());
   }
 
   /**
@@ -75,15 +79,24 @@ public final class EventValidator {
     v.nonNegative("non_embedding_parameters", run.getNonEmbeddingParameters());
     v.nonNegative("planned_tokens", run.getPlannedTokens());
     v.optionalText("dataset", run.getDataset(), MAX_VALUE_CHARS);
-    v.boundedMap("hyperparameters", run.getHyperparameters(), MAX_MAP_ENTRIES, MAX_NAME_CHARS, MAX_VALUE_CHARS);
+    v.boundedMap(
+        "hyperparameters",
+        run.getHyperparameters(),
+        MAX_MAP_ENTRIES,
+        MAX_NAME_CHARS,
+        MAX_VALUE_CHARS);
     v.boundedMap("tags", run.getTags(), MAX_MAP_ENTRIES, MAX_NAME_CHARS, MAX_VALUE_CHARS);
     if (run.getStatus() == null) {
       v.add("status", null, "is required (UNKNOWN if not known)");
     }
     v.optionalTime("started_at", run.getStartedAt());
     v.optionalTime("ended_at", run.getEndedAt());
-    if (run.getStartedAt() != null && run.getEndedAt() != null && run.getEndedAt().isBefore(run.getStartedAt())) {
-      v.add("ended_at", run.getEndedAt().toEpochMilli(),
+    if (run.getStartedAt() != null
+        && run.getEndedAt() != null
+        && run.getEndedAt().isBefore(run.getStartedAt())) {
+      v.add(
+          "ended_at",
+          run.getEndedAt().toEpochMilli(),
           "must not be before started_at " + run.getStartedAt().toEpochMilli());
     }
     v.requiredTime("updated_at", run.getUpdatedAt());
@@ -99,7 +112,13 @@ public final class EventValidator {
   public List<Violation> validate(MetricPoint point) {
     Objects.requireNonNull(point, "point");
     Violations v = new Violations();
-    checkProgress(v, point.getProject(), point.getRunId(), point.getStep(), point.getTokensSeen(), point.getFlops());
+    checkProgress(
+        v,
+        point.getProject(),
+        point.getRunId(),
+        point.getStep(),
+        point.getTokensSeen(),
+        point.getFlops());
     v.nonNegative("parameters", point.getParameters());
     v.requiredTime("event_time", point.getEventTime());
     v.requiredText("metric", point.getMetric(), MAX_NAME_CHARS);
@@ -116,7 +135,13 @@ public final class EventValidator {
   public List<Violation> validate(EvalResult eval) {
     Objects.requireNonNull(eval, "eval");
     Violations v = new Violations();
-    checkProgress(v, eval.getProject(), eval.getRunId(), eval.getStep(), eval.getTokensSeen(), eval.getFlops());
+    checkProgress(
+        v,
+        eval.getProject(),
+        eval.getRunId(),
+        eval.getStep(),
+        eval.getTokensSeen(),
+        eval.getFlops());
     v.nonNegative("parameters", eval.getParameters());
     v.requiredText("task", eval.getTask(), MAX_NAME_CHARS);
     v.requiredText("metric", eval.getMetric(), MAX_NAME_CHARS);
@@ -127,8 +152,11 @@ public final class EventValidator {
     return v.list();
   }
 
-  /** Checks the fields that place a point or eval in a run's training: who, step, tokens, compute. */
-  private static void checkProgress(Violations v, String project, String runId, long step, Long tokens, Double flops) {
+  /**
+   * Checks the fields that place a point or eval in a run's training: who, step, tokens, compute.
+   */
+  private static void checkProgress(
+      Violations v, String project, String runId, long step, Long tokens, Double flops) {
     v.requiredText("project", project, MAX_NAME_CHARS);
     v.requiredText("run_id", runId, MAX_NAME_CHARS);
     v.nonNegative("step", step);

@@ -9,8 +9,8 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * @param field the Avro field name, e.g. {@code step}, or a map entry such as {@code tags['owner']}
- * @param value the offending value rendered as text ({@code null} rendered as "null"); long strings are
- *     abbreviated to their first characters and their length, the event itself is never changed
+ * @param value the offending value rendered as text ({@code null} rendered as "null"); long strings
+ *     are abbreviated to their first characters and their length, the event itself is never changed
  * @param message the rule and the value, ready to show to a user or to put in a dead letter
  */
 public record Violation(String field, String value, String message) {

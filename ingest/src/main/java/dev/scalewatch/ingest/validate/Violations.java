@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Collects the violations of one event while its rules are checked. Not thread-safe: one per call. */
+/**
+ * Collects the violations of one event while its rules are checked. Not thread-safe: one per call.
+ */
 final class Violations {
 
   /** Characters of a long value kept in a violation's value and message. */
@@ -43,8 +45,14 @@ final class Violations {
 
   private void maxLength(String field, String value, int maxChars) {
     if (value.length() > maxChars) {
-      add(field, value, String.format(Locale.ROOT, "must be at most %d characters, was %d (rejected, not truncated)",
-          maxChars, value.length()));
+      add(
+          field,
+          value,
+          String.format(
+              Locale.ROOT,
+              "must be at most %d characters, was %d (rejected, not truncated)",
+              maxChars,
+              value.length()));
     }
   }
 
@@ -88,13 +96,17 @@ final class Violations {
   }
 
   /** Requires a bounded map whose keys are non-blank and bounded and whose values are bounded. */
-  void boundedMap(String field, Map<String, String> map, int maxEntries, int maxKeyChars, int maxValueChars) {
+  void boundedMap(
+      String field, Map<String, String> map, int maxEntries, int maxKeyChars, int maxValueChars) {
     if (map == null) {
       add(field, null, "is required (use an empty map)");
       return;
     }
     if (map.size() > maxEntries) {
-      add(field, map.size(), String.format(Locale.ROOT, "must have at most %d entries", maxEntries));
+      add(
+          field,
+          map.size(),
+          String.format(Locale.ROOT, "must have at most %d entries", maxEntries));
       return;
     }
     for (Map.Entry<String, String> entry : map.entrySet()) {
@@ -102,8 +114,14 @@ final class Violations {
       if (entry.getKey() == null || entry.getKey().isBlank()) {
         add(field, entry.getKey(), "keys must not be blank");
       } else if (entry.getKey().length() > maxKeyChars) {
-        add(field + " key", entry.getKey(), String.format(Locale.ROOT,
-            "must be at most %d characters, was %d (rejected, not truncated)", maxKeyChars, entry.getKey().length()));
+        add(
+            field + " key",
+            entry.getKey(),
+            String.format(
+                Locale.ROOT,
+                "must be at most %d characters, was %d (rejected, not truncated)",
+                maxKeyChars,
+                entry.getKey().length()));
       }
       if (entry.getValue() == null) {
         add(entryField, null, "must not be null");
@@ -127,6 +145,7 @@ final class Violations {
     if (text.length() <= SHOWN_CHARS) {
       return text;
     }
-    return String.format(Locale.ROOT, "%s... (%d chars)", text.substring(0, SHOWN_CHARS), text.length());
+    return String.format(
+        Locale.ROOT, "%s... (%d chars)", text.substring(0, SHOWN_CHARS), text.length());
   }
 }

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class NormalizerConfigTest {
 
-  private final NormalizerConfig config = NormalizerConfig.of("localhost:9092", "mock://cfg", Path.of("state"));
+  private final NormalizerConfig config =
+      NormalizerConfig.of("localhost:9092", "mock://cfg", Path.of("state"));
 
   @Test
   void shouldDefaultToExactlyOnceOneThreadAndTheNormalizerApplicationId() {
     Properties props = config.toStreamsProperties();
 
-    assertThat(props).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+    assertThat(props)
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "scalewatch-normalizer")
         .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
         .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("state").toString())
@@ -28,10 +30,18 @@ class NormalizerConfigTest {
 
   @Test
   void shouldLetOverridesWinOverDefaults() {
-    Properties props = config.withStreamsOverrides(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500,
-        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE)).toStreamsProperties();
+    Properties props =
+        config
+            .withStreamsOverrides(
+                Map.of(
+                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                    500,
+                    StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                    StreamsConfig.AT_LEAST_ONCE))
+            .toStreamsProperties();
 
-    assertThat(props).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500)
+    assertThat(props)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500)
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
   }
 

@@ -32,7 +32,10 @@ import org.apache.kafka.streams.test.TestRecord;
 final class NormalizerDriver implements AutoCloseable {
 
   static final Instant T0 = Instant.ofEpochMilli(1_767_225_600_000L);
-  /** Record timestamp of raw records: deliberately not the event time, so tests can tell them apart. */
+
+  /**
+   * Record timestamp of raw records: deliberately not the event time, so tests can tell them apart.
+   */
   static final Instant PRODUCED_AT = Instant.ofEpochMilli(1_800_000_000_000L);
 
   final String scope = "normalizer-" + UUID.randomUUID();
@@ -58,30 +61,56 @@ final class NormalizerDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normalizer-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    NormalizerConfig config = NormalizerConfig.of("unused:9092", "mock://" + scope, Path.of("unused"))
-        .withDedupEntriesPerPartition(dedupEntries)
-        .withDedupChangelog(dedupChangelog);
+    NormalizerConfig config =
+        NormalizerConfig.of("unused:9092", "mock://" + scope, Path.of("unused"))
+            .withDedupEntriesPerPartition(dedupEntries)
+            .withDedupChangelog(dedupChangelog);
     driver = new TopologyTestDriver(NormalizerTopology.buildTopology(registry, config), props);
     rawSerializer = new AvroKafkaSerializer<>(registry);
     raw = driver.createInputTopic(Topics.RAW, new ByteArraySerializer(), new ByteArraySerializer());
-    runs = driver.createOutputTopic(Topics.RUNS, new StringDeserializer(),
-        AvroKafkaDeserializer.specific(registry, Run.class));
-    metrics = driver.createOutputTopic(Topics.METRICS, new StringDeserializer(),
-        AvroKafkaDeserializer.specific(registry, MetricPoint.class));
-    evals = driver.createOutputTopic(Topics.EVALS, new StringDeserializer(),
-        AvroKafkaDeserializer.specific(registry, EvalResult.class));
-    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new ByteArrayDeserializer(),
-        AvroKafkaDeserializer.specific(registry, DeadLetter.class));
+    runs =
+        driver.createOutputTopic(
+            Topics.RUNS,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, Run.class));
+    metrics =
+        driver.createOutputTopic(
+            Topics.METRICS,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, MetricPoint.class));
+    evals =
+        driver.createOutputTopic(
+            Topics.EVALS,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, EvalResult.class));
+    deadLetters =
+        driver.createOutputTopic(
+            Topics.DEAD_LETTERS,
+            new ByteArrayDeserializer(),
+            AvroKafkaDeserializer.specific(registry, DeadLetter.class));
   }
 
   static MetricPoint.Builder point(String runId, long step, double value) {
-    return MetricPoint.newBuilder().setProject("p").setRunId(runId).setStep(step).setTokensSeen(Math.max(step, 0) * 1000)
-        .setEventTime(T0.plusSeconds(step)).setMetric("loss").setValue(value);
+    return MetricPoint.newBuilder()
+        .setProject("p")
+        .setRunId(runId)
+        .setStep(step)
+        .setTokensSeen(Math.max(step, 0) * 1000)
+        .setEventTime(T0.plusSeconds(step))
+        .setMetric("loss")
+        .setValue(value);
   }
 
   static EvalResult.Builder eval(String runId, long step, double value) {
-    return EvalResult.newBuilder().setProject("p").setRunId(runId).setStep(step).setTokensSeen(Math.max(step, 0) * 1000)
-        .setTask("winogrande").setMetric("accuracy").setValue(value).setEventTime(T0.plusSeconds(step));
+    return EvalResult.newBuilder()
+        .setProject("p")
+        .setRunId(runId)
+        .setStep(step)
+        .setTokensSeen(Math.max(step, 0) * 1000)
+        .setTask("winogrande")
+        .setMetric("accuracy")
+        .setValue(value)
+        .setEventTime(T0.plusSeconds(step));
   }
 
   static Run.Builder run(String runId) {

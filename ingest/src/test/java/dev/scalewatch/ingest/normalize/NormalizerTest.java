@@ -24,19 +24,35 @@ class NormalizerTest {
 
   @Test
   void shouldReadRawAndWriteTheFourNormalizedTopicsWithoutRepartitioning() {
-    TopologyDescription description = NormalizerTopology.buildTopology(
-        NormalizerConfig.of("127.0.0.1:1", "mock://describe", state)).describe();
+    TopologyDescription description =
+        NormalizerTopology.buildTopology(
+                NormalizerConfig.of("127.0.0.1:1", "mock://describe", state))
+            .describe();
 
-    assertThat(description.subtopologies()).singleElement().satisfies(sub -> {
-      assertThat(sub.nodes()).filteredOn(n -> n instanceof TopologyDescription.Source)
-          .singleElement().satisfies(n -> assertThat(((TopologyDescription.Source) n).topicSet())
-              .containsExactly(Topics.RAW));
-      assertThat(sub.nodes()).filteredOn(n -> n instanceof TopologyDescription.Sink)
-          .extracting(n -> ((TopologyDescription.Sink) n).topic())
-          .containsExactlyInAnyOrder(Topics.RUNS, Topics.METRICS, Topics.EVALS, Topics.DEAD_LETTERS);
-      assertThat(sub.nodes()).filteredOn(n -> n instanceof TopologyDescription.Processor)
-          .singleElement().satisfies(n -> assertThat(((TopologyDescription.Processor) n).stores())
-              .containsExactlyInAnyOrder(NormalizerTopology.DEDUP_STORE, NormalizerTopology.RUN_STORE));
-    });
+    assertThat(description.subtopologies())
+        .singleElement()
+        .satisfies(
+            sub -> {
+              assertThat(sub.nodes())
+                  .filteredOn(n -> n instanceof TopologyDescription.Source)
+                  .singleElement()
+                  .satisfies(
+                      n ->
+                          assertThat(((TopologyDescription.Source) n).topicSet())
+                              .containsExactly(Topics.RAW));
+              assertThat(sub.nodes())
+                  .filteredOn(n -> n instanceof TopologyDescription.Sink)
+                  .extracting(n -> ((TopologyDescription.Sink) n).topic())
+                  .containsExactlyInAnyOrder(
+                      Topics.RUNS, Topics.METRICS, Topics.EVALS, Topics.DEAD_LETTERS);
+              assertThat(sub.nodes())
+                  .filteredOn(n -> n instanceof TopologyDescription.Processor)
+                  .singleElement()
+                  .satisfies(
+                      n ->
+                          assertThat(((TopologyDescription.Processor) n).stores())
+                              .containsExactlyInAnyOrder(
+                                  NormalizerTopology.DEDUP_STORE, NormalizerTopology.RUN_STORE));
+            });
   }
 }

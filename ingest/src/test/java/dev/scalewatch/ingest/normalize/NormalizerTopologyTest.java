@@ -49,12 +49,18 @@ class NormalizerTopologyTest {
     d.send("r1", eval("r1", 3, Double.NEGATIVE_INFINITY).build());
 
     List<TestRecord<String, MetricPoint>> points = d.allMetrics();
-    assertThat(points).extracting(r -> r.value().getValue()).containsExactly(Double.NaN, Double.POSITIVE_INFINITY);
-    assertThat(points).allSatisfy(r -> assertThat(flag(r.headers().lastHeader(NormalizerTopology.NON_FINITE_HEADER)))
-        .isEqualTo("true"));
+    assertThat(points)
+        .extracting(r -> r.value().getValue())
+        .containsExactly(Double.NaN, Double.POSITIVE_INFINITY);
+    assertThat(points)
+        .allSatisfy(
+            r ->
+                assertThat(flag(r.headers().lastHeader(NormalizerTopology.NON_FINITE_HEADER)))
+                    .isEqualTo("true"));
     TestRecord<String, EvalResult> evalOut = d.evals.readRecord();
     assertThat(evalOut.value().getValue()).isEqualTo(Double.NEGATIVE_INFINITY);
-    assertThat(flag(evalOut.headers().lastHeader(NormalizerTopology.NON_FINITE_HEADER))).isEqualTo("true");
+    assertThat(flag(evalOut.headers().lastHeader(NormalizerTopology.NON_FINITE_HEADER)))
+        .isEqualTo("true");
   }
 
   @Test
@@ -79,7 +85,9 @@ class NormalizerTopologyTest {
     d.send("r1", point("r1", 5, 1.5).build());
     d.send("r1", point("r1", 5, Double.NaN).build());
 
-    assertThat(d.allMetrics()).extracting(r -> r.value().getValue()).containsExactly(1.25, 1.5, Double.NaN);
+    assertThat(d.allMetrics())
+        .extracting(r -> r.value().getValue())
+        .containsExactly(1.25, 1.5, Double.NaN);
   }
 
   @Test
@@ -101,7 +109,8 @@ class NormalizerTopologyTest {
     d.send("r1", eval("r1", 100, 0.5).setShots(5).build());
     d.send("r1", eval("r1", 100, 0.5).setTask("hellaswag").build());
 
-    assertThat(d.evals.readValuesToList()).extracting(EvalResult::getTask, EvalResult::getShots)
+    assertThat(d.evals.readValuesToList())
+        .extracting(EvalResult::getTask, EvalResult::getShots)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("winogrande", 0),
             org.assertj.core.groups.Tuple.tuple("winogrande", 5),
@@ -117,7 +126,9 @@ class NormalizerTopologyTest {
       small.send("r1", point("r1", 3, 1.0).build());
       small.send("r1", point("r1", 1, 1.0).build());
 
-      assertThat(small.allMetrics()).extracting(r -> r.value().getStep()).containsExactly(1L, 2L, 3L, 1L);
+      assertThat(small.allMetrics())
+          .extracting(r -> r.value().getStep())
+          .containsExactly(1L, 2L, 3L, 1L);
     }
   }
 
@@ -135,7 +146,8 @@ class NormalizerTopologyTest {
       unlogged.send("r1", point("r1", 1, 1.0).build());
 
       assertThat(unlogged.allMetrics()).hasSize(1);
-      assertThat(unlogged.driver.producedTopicNames()).doesNotContain("normalizer-test-dedup-changelog")
+      assertThat(unlogged.driver.producedTopicNames())
+          .doesNotContain("normalizer-test-dedup-changelog")
           .contains("normalizer-test-runs-changelog");
     }
   }
@@ -147,14 +159,17 @@ class NormalizerTopologyTest {
     d.send("r1", eval("r1", 8, 0.3).build());
 
     List<TestRecord<String, Run>> registered = d.runs.readRecordsToList();
-    assertThat(registered).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("r1");
-      assertThat(r.timestamp()).isEqualTo(T0.plusSeconds(7).toEpochMilli());
-      assertThat(r.value().getProject()).isEqualTo("p");
-      assertThat(r.value().getRunId()).isEqualTo("r1");
-      assertThat(r.value().getStatus()).isEqualTo(RunStatus.RUNNING);
-      assertThat(r.value().getUpdatedAt()).isEqualTo(T0.plusSeconds(7));
-    });
+    assertThat(registered)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.key()).isEqualTo("r1");
+              assertThat(r.timestamp()).isEqualTo(T0.plusSeconds(7).toEpochMilli());
+              assertThat(r.value().getProject()).isEqualTo("p");
+              assertThat(r.value().getRunId()).isEqualTo("r1");
+              assertThat(r.value().getStatus()).isEqualTo(RunStatus.RUNNING);
+              assertThat(r.value().getUpdatedAt()).isEqualTo(T0.plusSeconds(7));
+            });
     assertThat(d.allMetrics()).hasSize(2);
   }
 
@@ -172,7 +187,9 @@ class NormalizerTopologyTest {
 
   @Test
   void shouldEnrichWithNonEmbeddingParametersAndDeriveFlops() {
-    d.send("r1", run("r1").setParameters(1_500_000_000L).setNonEmbeddingParameters(1_300_000_000L).build());
+    d.send(
+        "r1",
+        run("r1").setParameters(1_500_000_000L).setNonEmbeddingParameters(1_300_000_000L).build());
     d.send("r1", point("r1", 100, 2.0).setTokensSeen(4_000_000L).build());
     d.send("r1", eval("r1", 100, 0.4).setTokensSeen(4_000_000L).build());
 
@@ -226,8 +243,12 @@ class NormalizerTopologyTest {
     d.send("r1", run("r1").setParameters(2_000L).build());
     d.send("r1", point("r1", 2, 2.9).build());
 
-    assertThat(d.metrics.readValuesToList()).extracting(MetricPoint::getParameters).containsExactly(null, 2_000L);
-    assertThat(d.runs.readValuesToList()).extracting(Run::getParameters).containsExactly(null, 2_000L);
+    assertThat(d.metrics.readValuesToList())
+        .extracting(MetricPoint::getParameters)
+        .containsExactly(null, 2_000L);
+    assertThat(d.runs.readValuesToList())
+        .extracting(Run::getParameters)
+        .containsExactly(null, 2_000L);
   }
 
   @Test
@@ -269,10 +290,12 @@ class NormalizerTopologyTest {
     assertThat(letter.key()).isNull();
     assertThat(letter.value().getKey()).isNull();
     assertThat(letter.value().getValue()).isNull();
-    assertThat(letter.value().getReason()).isEqualTo("unknown magic byte 7 (expected 0): not the Confluent wire "
-        + "format; was it written by a plain Avro, JSON or string producer?; original key and value (1040002 bytes) "
-        + "left out of this dead letter (limit 1040000, the producer's request limit): read them at scalewatch.raw "
-        + "partition 0 offset 0");
+    assertThat(letter.value().getReason())
+        .isEqualTo(
+            "unknown magic byte 7 (expected 0): not the Confluent wire "
+                + "format; was it written by a plain Avro, JSON or string producer?; original key and value (1040002 bytes) "
+                + "left out of this dead letter (limit 1040000, the producer's request limit): read them at scalewatch.raw "
+                + "partition 0 offset 0");
     assertThat(d.allMetrics()).hasSize(1);
   }
 
@@ -280,8 +303,9 @@ class NormalizerTopologyTest {
   void shouldNameEveryBrokenRuleInOneDeadLetter() {
     d.send("r1", point("r1", -1, 1.0).setMetric(" ").setFlops(-1.0).build());
 
-    assertThat(d.deadLetters.readValue().getReason()).isEqualTo(
-        "invalid MetricPoint: step must be >= 0: -1; flops must be >= 0: -1.0; metric must not be blank: ' '");
+    assertThat(d.deadLetters.readValue().getReason())
+        .isEqualTo(
+            "invalid MetricPoint: step must be >= 0: -1; flops must be >= 0: -1.0; metric must not be blank: ' '");
   }
 
   @Test

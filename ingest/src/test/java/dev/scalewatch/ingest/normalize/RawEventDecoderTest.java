@@ -19,9 +19,13 @@ class RawEventDecoderTest {
 
   @Test
   void shouldPropagateUnreachableRegistrySoTheRecordIsRetriedNotDeadLettered() {
-    RawEventDecoder decoder = new RawEventDecoder(new FailingRegistry(
-        new SchemaRegistryException(SchemaRegistryException.UNREACHABLE, SchemaRegistryException.UNREACHABLE,
-            "connection refused")));
+    RawEventDecoder decoder =
+        new RawEventDecoder(
+            new FailingRegistry(
+                new SchemaRegistryException(
+                    SchemaRegistryException.UNREACHABLE,
+                    SchemaRegistryException.UNREACHABLE,
+                    "connection refused")));
 
     assertThatThrownBy(() -> decoder.decode(Topics.RAW, 0, 5L, FRAMED))
         .isInstanceOf(AvroSerdeException.class)
@@ -30,8 +34,11 @@ class RawEventDecoderTest {
 
   @Test
   void shouldRejectUnknownSchemaIdAsPermanent() {
-    RawEventDecoder decoder = new RawEventDecoder(new FailingRegistry(
-        new SchemaRegistryException(404, ErrorCodes.SCHEMA_NOT_FOUND, "Schema 7 not found")));
+    RawEventDecoder decoder =
+        new RawEventDecoder(
+            new FailingRegistry(
+                new SchemaRegistryException(
+                    404, ErrorCodes.SCHEMA_NOT_FOUND, "Schema 7 not found")));
 
     assertThatThrownBy(() -> decoder.decode(Topics.RAW, 0, 5L, FRAMED))
         .isInstanceOf(Rejected.class)
@@ -40,11 +47,16 @@ class RawEventDecoderTest {
 
   @Test
   void shouldRejectBytesWithoutTheWireFormatHeaderBeforeAskingTheRegistry() {
-    RawEventDecoder decoder = new RawEventDecoder(new FailingRegistry(
-        new SchemaRegistryException(SchemaRegistryException.UNREACHABLE, SchemaRegistryException.UNREACHABLE,
-            "must not be called")));
+    RawEventDecoder decoder =
+        new RawEventDecoder(
+            new FailingRegistry(
+                new SchemaRegistryException(
+                    SchemaRegistryException.UNREACHABLE,
+                    SchemaRegistryException.UNREACHABLE,
+                    "must not be called")));
 
-    assertThatThrownBy(() -> decoder.decode(Topics.RAW, 0, 5L, new byte[] {WireFormat.MAGIC_BYTE, 1}))
+    assertThatThrownBy(
+            () -> decoder.decode(Topics.RAW, 0, 5L, new byte[] {WireFormat.MAGIC_BYTE, 1}))
         .isInstanceOf(Rejected.class)
         .hasMessageContaining("shorter than the 5-byte wire-format header");
   }

@@ -25,25 +25,44 @@ class EventValidatorTest {
   private final EventValidator validator = new EventValidator();
 
   static Run.Builder run() {
-    return Run.newBuilder().setProject("p").setRunId("r1").setStatus(RunStatus.RUNNING).setUpdatedAt(T0);
+    return Run.newBuilder()
+        .setProject("p")
+        .setRunId("r1")
+        .setStatus(RunStatus.RUNNING)
+        .setUpdatedAt(T0);
   }
 
   static MetricPoint.Builder point() {
-    return MetricPoint.newBuilder().setProject("p").setRunId("r1").setStep(10).setTokensSeen(40_960L)
-        .setEventTime(T0).setMetric("loss").setValue(2.5);
+    return MetricPoint.newBuilder()
+        .setProject("p")
+        .setRunId("r1")
+        .setStep(10)
+        .setTokensSeen(40_960L)
+        .setEventTime(T0)
+        .setMetric("loss")
+        .setValue(2.5);
   }
 
   static EvalResult.Builder eval() {
-    return EvalResult.newBuilder().setProject("p").setRunId("r1").setStep(10).setTask("winogrande")
-        .setMetric("accuracy").setValue(0.61).setEventTime(T0);
+    return EvalResult.newBuilder()
+        .setProject("p")
+        .setRunId("r1")
+        .setStep(10)
+        .setTask("winogrande")
+        .setMetric("accuracy")
+        .setValue(0.61)
+        .setEventTime(T0);
   }
 
   @Test
   void shouldAcceptValidEvents() {
-    assertThat(validator.validate(run().setParameters(1_000_000L).setHyperparameters(Map.of("lr", "3e-4")).build()))
+    assertThat(
+            validator.validate(
+                run().setParameters(1_000_000L).setHyperparameters(Map.of("lr", "3e-4")).build()))
         .isEmpty();
     assertThat(validator.validate(point().setFlops(1e18).build())).isEmpty();
-    assertThat(validator.validate(eval().setStderr(0.01).setSampleCount(1267L).setShots(0).build())).isEmpty();
+    assertThat(validator.validate(eval().setStderr(0.01).setSampleCount(1267L).setShots(0).build()))
+        .isEmpty();
   }
 
   @Test
@@ -65,16 +84,23 @@ class EventValidatorTest {
   void shouldRejectHugeStringWithoutCopyingItIntoTheMessage() {
     List<Violation> violations = validator.validate(point().setMetric(HUGE).build());
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.field()).isEqualTo("metric");
-      assertThat(v.message()).startsWith("metric must be at most 256 characters, was 1000000 (rejected, not truncated)")
-          .endsWith("... (1000000 chars)'").hasSizeLessThan(300);
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.field()).isEqualTo("metric");
+              assertThat(v.message())
+                  .startsWith(
+                      "metric must be at most 256 characters, was 1000000 (rejected, not truncated)")
+                  .endsWith("... (1000000 chars)'")
+                  .hasSizeLessThan(300);
+            });
   }
 
   @Test
   void shouldReportEveryBrokenRuleInFieldOrder() {
-    List<Violation> violations = validator.validate(point().setProject(" ").setStep(-1).setFlops(-2.0).build());
+    List<Violation> violations =
+        validator.validate(point().setProject(" ").setStep(-1).setFlops(-2.0).build());
 
     assertThat(violations).extracting(Violation::field).containsExactly("project", "step", "flops");
   }
@@ -82,7 +108,9 @@ class EventValidatorTest {
   @Test
   void shouldAcceptStringsAtTheLimit() {
     String limit = "a".repeat(EventValidator.MAX_NAME_CHARS);
-    assertThat(validator.validate(point().setProject(limit).setRunId(limit).setMetric(limit).setSplit(limit).build()))
+    assertThat(
+            validator.validate(
+                point().setProject(limit).setRunId(limit).setMetric(limit).setSplit(limit).build()))
         .isEmpty();
   }
 
@@ -94,25 +122,45 @@ class EventValidatorTest {
     return Stream.of(
         broken("project", "project must not be blank: ''", r -> r.setProject("")),
         broken("run_id", "run_id must not be blank: '  '", r -> r.setRunId("  ")),
-        broken("run_id", "run_id must be at most 256 characters, was 1000000", r -> r.setRunId(HUGE)),
-        broken("name", "name must be at most 256 characters, was 257", r -> r.setName("n".repeat(257))),
+        broken(
+            "run_id", "run_id must be at most 256 characters, was 1000000", r -> r.setRunId(HUGE)),
+        broken(
+            "name",
+            "name must be at most 256 characters, was 257",
+            r -> r.setName("n".repeat(257))),
         broken("model_family", "model_family must be at most 256", r -> r.setModelFamily(HUGE)),
         broken("parameters", "parameters must be >= 0: -1", r -> r.setParameters(-1L)),
-        broken("non_embedding_parameters", "non_embedding_parameters must be >= 0: -5",
+        broken(
+            "non_embedding_parameters",
+            "non_embedding_parameters must be >= 0: -5",
             r -> r.setNonEmbeddingParameters(-5L)),
         broken("planned_tokens", "planned_tokens must be >= 0: -7", r -> r.setPlannedTokens(-7L)),
-        broken("dataset", "dataset must be at most 4096 characters, was 4097", r -> r.setDataset("d".repeat(4097))),
-        broken("hyperparameters", "hyperparameters must have at most 1000 entries: 1001",
+        broken(
+            "dataset",
+            "dataset must be at most 4096 characters, was 4097",
+            r -> r.setDataset("d".repeat(4097))),
+        broken(
+            "hyperparameters",
+            "hyperparameters must have at most 1000 entries: 1001",
             r -> r.setHyperparameters(tooMany)),
-        broken("tags['owner']", "tags['owner'] must be at most 4096 characters, was 4097",
+        broken(
+            "tags['owner']",
+            "tags['owner'] must be at most 4096 characters, was 4097",
             r -> r.setTags(Map.of("owner", "o".repeat(4097)))),
         broken("tags", "tags keys must not be blank: ''", r -> r.setTags(Map.of("", "x"))),
-        broken("hyperparameters key", "hyperparameters key must be at most 256 characters, was 300",
+        broken(
+            "hyperparameters key",
+            "hyperparameters key must be at most 256 characters, was 300",
             r -> r.setHyperparameters(Map.of("k".repeat(300), "x"))),
-        broken("started_at", "started_at must be > 0", r -> r.setStartedAt(Instant.ofEpochMilli(0))),
-        broken("ended_at", "ended_at must not be before started_at 1767225600000: 1767225599999",
+        broken(
+            "started_at", "started_at must be > 0", r -> r.setStartedAt(Instant.ofEpochMilli(0))),
+        broken(
+            "ended_at",
+            "ended_at must not be before started_at 1767225600000: 1767225599999",
             r -> r.setStartedAt(T0).setEndedAt(T0.minusMillis(1))),
-        broken("updated_at", "updated_at must be > 0 (milliseconds since 1970-01-01T00:00:00Z): -1",
+        broken(
+            "updated_at",
+            "updated_at must be > 0 (milliseconds since 1970-01-01T00:00:00Z): -1",
             r -> r.setUpdatedAt(Instant.ofEpochMilli(-1))));
   }
 
@@ -122,13 +170,17 @@ class EventValidatorTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("brokenRuns")
-  void shouldRejectRunBreakingRule(String field, String message, UnaryOperator<Run.Builder> change) {
+  void shouldRejectRunBreakingRule(
+      String field, String message, UnaryOperator<Run.Builder> change) {
     List<Violation> violations = validator.validate(change.apply(run()).build());
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.field()).isEqualTo(field);
-      assertThat(v.message()).startsWith(message);
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.field()).isEqualTo(field);
+              assertThat(v.message()).startsWith(message);
+            });
   }
 
   @Test
@@ -136,7 +188,9 @@ class EventValidatorTest {
     Run run = run().build();
     run.setProject(null);
 
-    assertThat(validator.validate(run)).extracting(Violation::message).containsExactly("project is required: null");
+    assertThat(validator.validate(run))
+        .extracting(Violation::message)
+        .containsExactly("project is required: null");
   }
 
   @Test
@@ -145,26 +199,55 @@ class EventValidatorTest {
     run.setStatus(null);
     run.put("updated_at", null);
 
-    assertThat(validator.validate(run)).extracting(Violation::message)
-        .containsExactly("status is required (UNKNOWN if not known): null", "updated_at is required: null");
+    assertThat(validator.validate(run))
+        .extracting(Violation::message)
+        .containsExactly(
+            "status is required (UNKNOWN if not known): null", "updated_at is required: null");
   }
 
   static Stream<Arguments> brokenPoints() {
     return Stream.of(
-        Arguments.of("project", "project is required: null", change((MetricPoint p) -> p.setProject(null))),
-        Arguments.of("run_id", "run_id must be at most 256 characters, was 257",
+        Arguments.of(
+            "project", "project is required: null", change((MetricPoint p) -> p.setProject(null))),
+        Arguments.of(
+            "run_id",
+            "run_id must be at most 256 characters, was 257",
             change((MetricPoint p) -> p.setRunId("r".repeat(257)))),
         Arguments.of("step", "step must be >= 0: -1", change((MetricPoint p) -> p.setStep(-1L))),
-        Arguments.of("step", "step must be >= 0: " + Long.MIN_VALUE, change((MetricPoint p) -> p.setStep(Long.MIN_VALUE))),
-        Arguments.of("tokens_seen", "tokens_seen must be >= 0: -4096", change((MetricPoint p) -> p.setTokensSeen(-4096L))),
-        Arguments.of("flops", "flops must be finite: NaN", change((MetricPoint p) -> p.setFlops(Double.NaN))),
-        Arguments.of("flops", "flops must be finite: Infinity", change((MetricPoint p) -> p.setFlops(Double.POSITIVE_INFINITY))),
-        Arguments.of("flops", "flops must be >= 0: -1.0E18", change((MetricPoint p) -> p.setFlops(-1e18))),
-        Arguments.of("event_time", "event_time must be > 0", change((MetricPoint p) -> p.setEventTime(Instant.ofEpochMilli(0)))),
-        Arguments.of("event_time", "event_time is required: null", change((MetricPoint p) -> p.put("event_time", null))),
-        Arguments.of("parameters", "parameters must be >= 0: -10", change((MetricPoint p) -> p.setParameters(-10L))),
-        Arguments.of("metric", "metric must not be blank: ''", change((MetricPoint p) -> p.setMetric(""))),
-        Arguments.of("split", "split must not be blank: ' '", change((MetricPoint p) -> p.setSplit(" "))));
+        Arguments.of(
+            "step",
+            "step must be >= 0: " + Long.MIN_VALUE,
+            change((MetricPoint p) -> p.setStep(Long.MIN_VALUE))),
+        Arguments.of(
+            "tokens_seen",
+            "tokens_seen must be >= 0: -4096",
+            change((MetricPoint p) -> p.setTokensSeen(-4096L))),
+        Arguments.of(
+            "flops",
+            "flops must be finite: NaN",
+            change((MetricPoint p) -> p.setFlops(Double.NaN))),
+        Arguments.of(
+            "flops",
+            "flops must be finite: Infinity",
+            change((MetricPoint p) -> p.setFlops(Double.POSITIVE_INFINITY))),
+        Arguments.of(
+            "flops", "flops must be >= 0: -1.0E18", change((MetricPoint p) -> p.setFlops(-1e18))),
+        Arguments.of(
+            "event_time",
+            "event_time must be > 0",
+            change((MetricPoint p) -> p.setEventTime(Instant.ofEpochMilli(0)))),
+        Arguments.of(
+            "event_time",
+            "event_time is required: null",
+            change((MetricPoint p) -> p.put("event_time", null))),
+        Arguments.of(
+            "parameters",
+            "parameters must be >= 0: -10",
+            change((MetricPoint p) -> p.setParameters(-10L))),
+        Arguments.of(
+            "metric", "metric must not be blank: ''", change((MetricPoint p) -> p.setMetric(""))),
+        Arguments.of(
+            "split", "split must not be blank: ' '", change((MetricPoint p) -> p.setSplit(" "))));
   }
 
   /** Returns an operator that applies a setter to an event and returns the event. */
@@ -177,39 +260,70 @@ class EventValidatorTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("brokenPoints")
-  void shouldRejectMetricPointBreakingRule(String field, String message, UnaryOperator<MetricPoint> change) {
+  void shouldRejectMetricPointBreakingRule(
+      String field, String message, UnaryOperator<MetricPoint> change) {
     List<Violation> violations = validator.validate(change.apply(point().build()));
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.field()).isEqualTo(field);
-      assertThat(v.message()).startsWith(message);
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.field()).isEqualTo(field);
+              assertThat(v.message()).startsWith(message);
+            });
   }
 
   static Stream<Arguments> brokenEvals() {
     return Stream.of(
         Arguments.of("task", "task is required: null", change((EvalResult e) -> e.setTask(null))),
-        Arguments.of("task", "task must be at most 256 characters, was 1000000", change((EvalResult e) -> e.setTask(HUGE))),
-        Arguments.of("metric", "metric must not be blank: ''", change((EvalResult e) -> e.setMetric(""))),
+        Arguments.of(
+            "task",
+            "task must be at most 256 characters, was 1000000",
+            change((EvalResult e) -> e.setTask(HUGE))),
+        Arguments.of(
+            "metric", "metric must not be blank: ''", change((EvalResult e) -> e.setMetric(""))),
         Arguments.of("step", "step must be >= 0: -3", change((EvalResult e) -> e.setStep(-3L))),
-        Arguments.of("stderr", "stderr must be >= 0: -0.1", change((EvalResult e) -> e.setStderr(-0.1))),
-        Arguments.of("stderr", "stderr must be finite: NaN", change((EvalResult e) -> e.setStderr(Double.NaN))),
-        Arguments.of("sample_count", "sample_count must be >= 0: -1", change((EvalResult e) -> e.setSampleCount(-1L))),
+        Arguments.of(
+            "stderr", "stderr must be >= 0: -0.1", change((EvalResult e) -> e.setStderr(-0.1))),
+        Arguments.of(
+            "stderr",
+            "stderr must be finite: NaN",
+            change((EvalResult e) -> e.setStderr(Double.NaN))),
+        Arguments.of(
+            "sample_count",
+            "sample_count must be >= 0: -1",
+            change((EvalResult e) -> e.setSampleCount(-1L))),
         Arguments.of("shots", "shots must be >= 0: -2", change((EvalResult e) -> e.setShots(-2))),
-        Arguments.of("flops", "flops must be finite: -Infinity", change((EvalResult e) -> e.setFlops(Double.NEGATIVE_INFINITY))),
-        Arguments.of("tokens_seen", "tokens_seen must be >= 0: -1", change((EvalResult e) -> e.setTokensSeen(-1L))),
-        Arguments.of("parameters", "parameters must be >= 0: -1", change((EvalResult e) -> e.setParameters(-1L))),
-        Arguments.of("event_time", "event_time must be > 0", change((EvalResult e) -> e.setEventTime(Instant.ofEpochMilli(-5)))));
+        Arguments.of(
+            "flops",
+            "flops must be finite: -Infinity",
+            change((EvalResult e) -> e.setFlops(Double.NEGATIVE_INFINITY))),
+        Arguments.of(
+            "tokens_seen",
+            "tokens_seen must be >= 0: -1",
+            change((EvalResult e) -> e.setTokensSeen(-1L))),
+        Arguments.of(
+            "parameters",
+            "parameters must be >= 0: -1",
+            change((EvalResult e) -> e.setParameters(-1L))),
+        Arguments.of(
+            "event_time",
+            "event_time must be > 0",
+            change((EvalResult e) -> e.setEventTime(Instant.ofEpochMilli(-5)))));
   }
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("brokenEvals")
-  void shouldRejectEvalResultBreakingRule(String field, String message, UnaryOperator<EvalResult> change) {
+  void shouldRejectEvalResultBreakingRule(
+      String field, String message, UnaryOperator<EvalResult> change) {
     List<Violation> violations = validator.validate(change.apply(eval().build()));
 
-    assertThat(violations).singleElement().satisfies(v -> {
-      assertThat(v.field()).isEqualTo(field);
-      assertThat(v.message()).startsWith(message);
-    });
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.field()).isEqualTo(field);
+              assertThat(v.message()).startsWith(message);
+            });
   }
 }

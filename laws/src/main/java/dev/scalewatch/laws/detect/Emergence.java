@@ -17,6 +17,14 @@ package dev.scalewatch.laws.detect;
  * @param reason a sentence saying why the pattern was or was not found
  */
 public record Emergence(
-    boolean emergent, double xBefore, double xAfter, double floor, double spreadBefore,
-    double jump, double jumpPerDecade, double largestEarlierStep, double peakAfter,
-    boolean fallsBack, String reason) {}
+    boolean emergent,
+    double xBefore,
+    double xAfter,
+    double floor,
+    double spreadBefore,
+    double jump,
+    double jumpPerDecade,
+    double largestEarlierStep,
+    double peakAfter,
+    boolean fallsBack,
+    String reason) {}

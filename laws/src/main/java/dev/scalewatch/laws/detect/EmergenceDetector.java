@@ -109,22 +109,50 @@ public final class EmergenceDetector {
         }
         double decades = Math.log10(x[k + 1] / x[k]);
         return new Emergence(
-            true, x[k], x[k + 1], floor, spread, jump, jump / decades, largestStep, peak,
+            true,
+            x[k],
+            x[k + 1],
+            floor,
+            spread,
+            jump,
+            jump / decades,
+            largestStep,
+            peak,
             fallsBack,
-            String.format(Locale.ROOT,
+            String.format(
+                Locale.ROOT,
                 "%d scales within %.3g of the floor %.3g, then +%.3g between x=%.4g and x=%.4g"
                     + " (%.1fx the largest earlier step %.3g)",
-                k + 1, spread, floor, jump, x[k], x[k + 1],
-                largestStep > 0 ? jump / largestStep : Double.POSITIVE_INFINITY, largestStep));
+                k + 1,
+                spread,
+                floor,
+                jump,
+                x[k],
+                x[k + 1],
+                largestStep > 0 ? jump / largestStep : Double.POSITIVE_INFINITY,
+                largestStep));
       }
       largestStep = Math.max(largestStep, Math.abs(jump));
     }
     return new Emergence(
-        false, Double.NaN, Double.NaN, n == 0 ? Double.NaN : Math.min(floor, y[n - 1]), Double.NaN,
-        Double.NaN, Double.NaN, largestStep, Double.NaN, false,
-        String.format(Locale.ROOT,
+        false,
+        Double.NaN,
+        Double.NaN,
+        n == 0 ? Double.NaN : Math.min(floor, y[n - 1]),
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        largestStep,
+        Double.NaN,
+        false,
+        String.format(
+            Locale.ROOT,
             "no rise of >= %.3g that is >= %.1fx every earlier step after >= %d scales near the"
                 + " floor (%d scales seen, largest step %.3g)",
-            minJump * bound, jumpRatio, minPointsBefore, n, largestStep));
+            minJump * bound,
+            jumpRatio,
+            minPointsBefore,
+            n,
+            largestStep));
   }
 }

@@ -15,7 +15,11 @@ import dev.scalewatch.laws.fit.Parameter;
  *     on no evidence of the break and must be read as a guess
  */
 public record InflectionForecast(
-    int index, Parameter location, Parameter end, Band atEnd, double largestXSeen,
+    int index,
+    Parameter location,
+    Parameter end,
+    Band atEnd,
+    double largestXSeen,
     boolean restsOnEvidence) {
 
   /**

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Forecasts breaks whose location or transition end lies beyond the largest x seen: the alert
- * "an inflection is coming", with its interval. Pure functions; thread-safe.
+ * Forecasts breaks whose location or transition end lies beyond the largest x seen: the alert "an
+ * inflection is coming", with its interval. Pure functions; thread-safe.
  */
 public final class InflectionForecaster {
 
@@ -24,9 +24,14 @@ public final class InflectionForecaster {
     List<InflectionForecast> out = new ArrayList<>();
     for (Transition t : TransitionDetector.detect(fit, xs)) {
       if (t.end().value() > xMax) {
-        out.add(new InflectionForecast(
-            t.index(), t.location(), t.end(), fit.band(t.end().value()), xMax,
-            t.pointsAfterOnset() > 0));
+        out.add(
+            new InflectionForecast(
+                t.index(),
+                t.location(),
+                t.end(),
+                fit.band(t.end().value()),
+                xMax,
+                t.pointsAfterOnset() > 0));
       }
     }
     return out;

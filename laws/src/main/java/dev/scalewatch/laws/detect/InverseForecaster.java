@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Inverts a fitted single-input law: which x reaches a target metric value. The interval comes
- * from where the edges of the law's confidence band (Jacobian-based) reach the target. The search
- * runs from the smallest x seen up to {@code decadesAhead} decades past the largest, on a log grid
+ * Inverts a fitted single-input law: which x reaches a target metric value. The interval comes from
+ * where the edges of the law's confidence band (Jacobian-based) reach the target. The search runs
+ * from the smallest x seen up to {@code decadesAhead} decades past the largest, on a log grid
  * refined by bisection, and returns the first crossing. Pure functions; thread-safe.
  */
 public final class InverseForecaster {
@@ -27,8 +27,11 @@ public final class InverseForecaster {
   public static InverseForecast solve(Fit fit, double target, double decadesAhead) {
     if (fit.form().inputs() != 1) {
       throw new IllegalArgumentException(
-          "inverse forecast needs a single-input form: " + fit.form().name()
-              + " has " + fit.form().inputs() + " inputs (fix one input and fit the other)");
+          "inverse forecast needs a single-input form: "
+              + fit.form().name()
+              + " has "
+              + fit.form().inputs()
+              + " inputs (fix one input and fit the other)");
     }
     if (!(target > 0) || !Double.isFinite(target)) {
       throw new IllegalArgumentException("inverse.target must be finite and > 0: " + target);
@@ -44,21 +47,36 @@ public final class InverseForecaster {
     if (Double.isNaN(x)) {
       Band far = fit.band(Math.pow(10, hi));
       return new InverseForecast(
-          target, InverseForecast.Status.UNREACHABLE, Double.NaN, lower,
+          target,
+          InverseForecast.Status.UNREACHABLE,
+          Double.NaN,
+          lower,
           Double.POSITIVE_INFINITY,
-          String.format(Locale.ROOT,
+          String.format(
+              Locale.ROOT,
               "the law stays above %.6g up to x=%.4g (it predicts %.6g there)",
-              target, Math.pow(10, hi), far.y()));
+              target,
+              Math.pow(10, hi),
+              far.y()));
     }
     if (Double.isNaN(upper)) {
       upper = Double.POSITIVE_INFINITY;
     }
     boolean already = x <= fit.xMax();
     return new InverseForecast(
-        target, already ? InverseForecast.Status.ALREADY_REACHED : InverseForecast.Status.FORECAST,
-        x, Double.isNaN(lower) ? x : lower, upper,
-        String.format(Locale.ROOT, "%s %.6g at x=%.4g [%.4g, %.4g] (%.0f%% band)",
-            already ? "already reached" : "reaches", target, x, lower, upper,
+        target,
+        already ? InverseForecast.Status.ALREADY_REACHED : InverseForecast.Status.FORECAST,
+        x,
+        Double.isNaN(lower) ? x : lower,
+        upper,
+        String.format(
+            Locale.ROOT,
+            "%s %.6g at x=%.4g [%.4g, %.4g] (%.0f%% band)",
+            already ? "already reached" : "reaches",
+            target,
+            x,
+            lower,
+            upper,
             100 * fit.level()));
   }
 

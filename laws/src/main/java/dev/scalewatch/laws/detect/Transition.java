@@ -19,9 +19,17 @@ import dev.scalewatch.laws.fit.Parameter;
  * @param significant whether the slope-change interval excludes zero
  */
 public record Transition(
-    int index, Phase phase, Parameter location, Parameter sharpness, Parameter slopeChange,
-    Parameter onset, Parameter end, int pointsBeforeOnset, int pointsAfterOnset,
-    int pointsAfterEnd, boolean significant) {
+    int index,
+    Phase phase,
+    Parameter location,
+    Parameter sharpness,
+    Parameter slopeChange,
+    Parameter onset,
+    Parameter end,
+    int pointsBeforeOnset,
+    int pointsAfterOnset,
+    int pointsAfterEnd,
+    boolean significant) {
 
   /** Where the points stand relative to a break. */
   public enum Phase {

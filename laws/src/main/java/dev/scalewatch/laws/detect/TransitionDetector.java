@@ -61,9 +61,19 @@ public final class TransitionDetector {
       }
       Parameter c = fit.parameter("c" + i);
       boolean significant = c.lower() > 0 || c.upper() < 0;
-      out.add(new Transition(
-          i, phase, fit.parameter("d" + i), fit.parameter("f" + i), c, onset, end, before, after,
-          pastEnd, significant));
+      out.add(
+          new Transition(
+              i,
+              phase,
+              fit.parameter("d" + i),
+              fit.parameter("f" + i),
+              c,
+              onset,
+              end,
+              before,
+              after,
+              pastEnd,
+              significant));
     }
     return out;
   }
@@ -75,8 +85,10 @@ public final class TransitionDetector {
     double f = Math.exp(theta[k + 2]);
     double value = lnD + s * f;
     double gPhi = s * f;
-    double var = fit.covariance(k + 1, k + 1) + 2 * gPhi * fit.covariance(k + 1, k + 2)
-        + gPhi * gPhi * fit.covariance(k + 2, k + 2);
+    double var =
+        fit.covariance(k + 1, k + 1)
+            + 2 * gPhi * fit.covariance(k + 1, k + 2)
+            + gPhi * gPhi * fit.covariance(k + 2, k + 2);
     double half = fit.quantile() * Math.sqrt(Math.max(var, 0));
     return new Parameter(name, Math.exp(value), Math.exp(value - half), Math.exp(value + half));
   }

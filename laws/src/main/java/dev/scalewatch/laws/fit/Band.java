@@ -12,7 +12,12 @@ package dev.scalewatch.laws.fit;
  * @param extrapolated whether x lies beyond the largest x the fit saw
  */
 public record Band(
-    double x, double y, double meanLower, double meanUpper, double lower, double upper,
+    double x,
+    double y,
+    double meanLower,
+    double meanUpper,
+    double lower,
+    double upper,
     boolean extrapolated) {
 
   /** Whether an observed value lies inside the prediction band. */

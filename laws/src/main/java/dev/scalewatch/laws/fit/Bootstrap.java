@@ -81,7 +81,8 @@ public final class Bootstrap {
 
     /**
      * Prediction at single-input {@code x}: the fit's prediction, the percentile band of the
-     * resampled laws as the mean band, widened by the fit's residual scatter as the prediction band.
+     * resampled laws as the mean band, widened by the fit's residual scatter as the prediction
+     * band.
      */
     public Band band(double x) {
       double[] v = new double[thetas.length];
@@ -97,8 +98,14 @@ public final class Bootstrap {
       double noise = fit.quantile() * fit.sigma();
       double down = Math.hypot(ly - meanLo, noise);
       double up = Math.hypot(meanHi - ly, noise);
-      return new Band(x, Math.exp(ly), Math.exp(meanLo), Math.exp(meanHi), Math.exp(ly - down),
-          Math.exp(ly + up), x > fit.xMax());
+      return new Band(
+          x,
+          Math.exp(ly),
+          Math.exp(meanLo),
+          Math.exp(meanHi),
+          Math.exp(ly - down),
+          Math.exp(ly + up),
+          x > fit.xMax());
     }
 
     private static double quantile(double[] sorted, double p) {
@@ -117,8 +124,11 @@ public final class Bootstrap {
   public Result run(Fit fit, Series series) {
     int n = series.size();
     if (n != fit.points()) {
-      throw new IllegalArgumentException("bootstrap needs the series the fit was made on: "
-          + n + " points, the fit has " + fit.points());
+      throw new IllegalArgumentException(
+          "bootstrap needs the series the fit was made on: "
+              + n
+              + " points, the fit has "
+              + fit.points());
     }
     double[] theta = fit.internalParameters();
     int k = theta.length;
@@ -143,8 +153,10 @@ public final class Bootstrap {
       for (int i = 0; i < n; i++) {
         y[i] = Math.exp(logPred[i] + resid[random.nextInt(n)]);
       }
-      Series resampled = series.hasSecondInput() ? Series.twoInputs(xs, x2, y)
-          : series.hasStderr() ? Series.withStderr(xs, y, se) : Series.of(xs, y);
+      Series resampled =
+          series.hasSecondInput()
+              ? Series.twoInputs(xs, x2, y)
+              : series.hasStderr() ? Series.withStderr(xs, y, se) : Series.of(xs, y);
       Problem p = Problem.of(fit.form(), resampled);
       thetas[b] = Fitter.canonical(fit.form(), new Refiner(p).refine(theta, ITERATIONS).theta());
     }

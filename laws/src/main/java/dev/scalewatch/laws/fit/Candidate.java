@@ -11,5 +11,4 @@ package dev.scalewatch.laws.fit;
  * @param supported whether every break's slope-change interval excludes zero (a fit whose breaks
  *     cancel or vanish within their uncertainty is not eligible)
  */
-public record Candidate(
-    int breaks, Fit fit, double aicc, double holdoutRmsle, boolean supported) {}
+public record Candidate(int breaks, Fit fit, double aicc, double holdoutRmsle, boolean supported) {}

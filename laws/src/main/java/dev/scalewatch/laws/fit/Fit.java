@@ -14,8 +14,8 @@ import org.hipparchus.linear.RealMatrix;
  * used on every extrapolation.
  *
  * <p>Intervals are Jacobian-based (delta method): the covariance of the internal parameters is
- * {@code s^2 (J^T J)^-1} with {@code s^2} the weighted residual variance over {@code n - k}
- * degrees of freedom and Student-t quantiles. Log-scaled parameters get intervals in log space,
+ * {@code s^2 (J^T J)^-1} with {@code s^2} the weighted residual variance over {@code n - k} degrees
+ * of freedom and Student-t quantiles. Log-scaled parameters get intervals in log space,
  * exponentiated (so they stay positive and are asymmetric). A parameter the data do not identify
  * gets a very wide interval rather than a falsely narrow one. With {@code n <= k} points the
  * intervals and bands are NaN.
@@ -40,9 +40,19 @@ public final class Fit {
   private final long durationNanos;
 
   private Fit(
-      Form form, double[] theta, double[][] covariance, double sigma, double quantile,
-      double level, int points, double rmsle, double xMin, double xMax, Origin origin,
-      int startsEvaluated, long durationNanos) {
+      Form form,
+      double[] theta,
+      double[][] covariance,
+      double sigma,
+      double quantile,
+      double level,
+      int points,
+      double rmsle,
+      double xMin,
+      double xMax,
+      Origin origin,
+      int startsEvaluated,
+      long durationNanos) {
     this.form = form;
     this.theta = theta;
     this.covariance = covariance;
@@ -79,8 +89,19 @@ public final class Fit {
         dof > 0 ? new TDistribution(dof).inverseCumulativeProbability(0.5 + level / 2) : Double.NaN;
     double[][] cov = covariance(jac, k, sigma);
     return new Fit(
-        p.form, theta.clone(), cov, sigma, quantile, level, n, Math.sqrt(plain / n),
-        Math.exp(p.tMin), Math.exp(p.tMax), origin, starts, durationNanos);
+        p.form,
+        theta.clone(),
+        cov,
+        sigma,
+        quantile,
+        level,
+        n,
+        Math.sqrt(plain / n),
+        Math.exp(p.tMin),
+        Math.exp(p.tMax),
+        origin,
+        starts,
+        durationNanos);
   }
 
   private static double[][] covariance(double[][] jac, int k, double sigma) {
@@ -259,8 +280,13 @@ public final class Fit {
     double mean = quantile * Math.sqrt(Math.max(var, 0));
     double pred = quantile * Math.sqrt(Math.max(var, 0) + sigma * sigma);
     return new Band(
-        x, Math.exp(ly), Math.exp(ly - mean), Math.exp(ly + mean), Math.exp(ly - pred),
-        Math.exp(ly + pred), x > xMax);
+        x,
+        Math.exp(ly),
+        Math.exp(ly - mean),
+        Math.exp(ly + mean),
+        Math.exp(ly - pred),
+        Math.exp(ly + pred),
+        x > xMax);
   }
 
   /**

@@ -10,12 +10,12 @@ import java.util.List;
 /**
  * Fits a {@link Form} to a {@link Series} by least squares in log space.
  *
- * <p>The wide search draws many cheap starts over ranges derived from the data's x and y span
- * (see {@code Starts}; for two or more breaks half of them keep the floor and breaks of the best
- * fit with one break fewer and draw only the new break), refines the best few with
- * Levenberg-Marquardt, drops results whose breaks vanished and keeps the lowest loss.
- * {@link #refit} warm-starts from a previous fit for streaming use and falls back to the wide
- * search when the warm start no longer explains the new points.
+ * <p>The wide search draws many cheap starts over ranges derived from the data's x and y span (see
+ * {@code Starts}; for two or more breaks half of them keep the floor and breaks of the best fit
+ * with one break fewer and draw only the new break), refines the best few with Levenberg-Marquardt,
+ * drops results whose breaks vanished and keeps the lowest loss. {@link #refit} warm-starts from a
+ * previous fit for streaming use and falls back to the wide search when the warm start no longer
+ * explains the new points.
  *
  * <p>Failures: {@link IllegalArgumentException} for too few points or a series that does not suit
  * the form. Results are deterministic for given options. Immutable and thread-safe.
@@ -63,8 +63,8 @@ public final class Fitter {
   }
 
   /**
-   * The wide search with extra starting points (internal vectors) to refine, and optionally the
-   * fit with one break fewer as an anchor for half of the cheap starts.
+   * The wide search with extra starting points (internal vectors) to refine, and optionally the fit
+   * with one break fewer as an anchor for half of the cheap starts.
    */
   Fit fit(Form form, Series series, Fit anchor, List<double[]> extraStarts) {
     long t0 = System.nanoTime();
@@ -96,19 +96,30 @@ public final class Fitter {
     }
     if (best == null) {
       throw new IllegalStateException(
-          "no usable start for form " + form.name() + " on " + series
-              + " (y range " + Math.exp(p.lyMin) + ".." + Math.exp(p.lyMax) + ")");
+          "no usable start for form "
+              + form.name()
+              + " on "
+              + series
+              + " (y range "
+              + Math.exp(p.lyMin)
+              + ".."
+              + Math.exp(p.lyMax)
+              + ")");
     }
     return Fit.create(
-        p, canonical(form, best.theta()), options.level(), Origin.WIDE_SEARCH,
-        starts.evaluated() + extraStarts.size(), System.nanoTime() - t0);
+        p,
+        canonical(form, best.theta()),
+        options.level(),
+        Origin.WIDE_SEARCH,
+        starts.evaluated() + extraStarts.size(),
+        System.nanoTime() - t0);
   }
 
   /**
    * Refits after new points arrived, starting from {@code previous} with at most 15
-   * Levenberg-Marquardt iterations. The warm result is kept while
-   * its RMSLE is at most {@code warmTolerance} times the previous RMSLE (plus 1e-4); otherwise the
-   * wide search runs, seeded with the warm result as one extra start.
+   * Levenberg-Marquardt iterations. The warm result is kept while its RMSLE is at most {@code
+   * warmTolerance} times the previous RMSLE (plus 1e-4); otherwise the wide search runs, seeded
+   * with the warm result as one extra start.
    *
    * @throws IllegalArgumentException as {@link #fit(Form, Series)}
    */
@@ -126,18 +137,29 @@ public final class Fitter {
     Form form = Forms.byName(previous.form());
     requireEnoughPoints(form, series.size());
     Problem p = Problem.of(form, series);
-    Refiner.Result warm = new Refiner(p).refine(
-        previous.internalParameters(), Math.min(options.maxIterations(), WARM_ITERATIONS));
+    Refiner.Result warm =
+        new Refiner(p)
+            .refine(
+                previous.internalParameters(), Math.min(options.maxIterations(), WARM_ITERATIONS));
     double warmRmsle = p.rmsle(warm.theta());
     if (warmRmsle <= options.warmTolerance() * previous.rmsle() + 1e-4
         && !vanishedBreak(form, warm.theta())) {
-      return Fit.create(p, canonical(form, warm.theta()), options.level(), Origin.WARM_START, 0,
+      return Fit.create(
+          p,
+          canonical(form, warm.theta()),
+          options.level(),
+          Origin.WARM_START,
+          0,
           System.nanoTime() - t0);
     }
     Fit wide = fit(form, series, null, List.of(warm.theta()));
     return Fit.create(
-        p, wide.internalParameters(), options.level(), Origin.WARM_START_FALLBACK,
-        wide.startsEvaluated(), System.nanoTime() - t0);
+        p,
+        wide.internalParameters(),
+        options.level(),
+        Origin.WARM_START_FALLBACK,
+        wide.startsEvaluated(),
+        System.nanoTime() - t0);
   }
 
   /**
@@ -170,8 +192,15 @@ public final class Fitter {
     int k = form.parameterCount();
     if (n < k + 1) {
       throw new IllegalArgumentException(
-          "fit of form " + form.name() + " needs at least " + (k + 1) + " points (" + k
-              + " parameters + 1): got " + n + " (add points or use a form with fewer breaks)");
+          "fit of form "
+              + form.name()
+              + " needs at least "
+              + (k + 1)
+              + " points ("
+              + k
+              + " parameters + 1): got "
+              + n
+              + " (add points or use a form with fewer breaks)");
     }
   }
 

@@ -7,8 +7,8 @@ import dev.scalewatch.laws.form.Form;
 
 /**
  * One least-squares problem in log space: {@code sum_i w_i (ln yhat_i - ln y_i)^2}, with weights
- * normalized to mean 1 and box limits on the internal parameters that keep evaluation finite.
- * Not thread-safe (reuses a gradient buffer); create one per fit.
+ * normalized to mean 1 and box limits on the internal parameters that keep evaluation finite. Not
+ * thread-safe (reuses a gradient buffer); create one per fit.
  */
 final class Problem {
 

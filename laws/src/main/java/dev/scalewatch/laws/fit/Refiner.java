@@ -13,8 +13,8 @@ import org.hipparchus.util.Pair;
 /**
  * Local refinement by Hipparchus' Levenberg-Marquardt with an analytic Jacobian. Parameters are
  * kept inside the problem's box by a parameter validator. The best point evaluated is remembered,
- * so hitting the evaluation limit still returns the best point found rather than failing.
- * Not thread-safe; one instance per refinement.
+ * so hitting the evaluation limit still returns the best point found rather than failing. Not
+ * thread-safe; one instance per refinement.
  */
 final class Refiner {
 

@@ -16,8 +16,12 @@ import java.util.List;
  *     one's (> 1: the chosen extrapolates better)
  */
 public record Selection(
-    Candidate chosen, List<Candidate> candidates, Criterion decidedBy, int holdout,
-    double aiccMargin, double holdoutRatio) {
+    Candidate chosen,
+    List<Candidate> candidates,
+    Criterion decidedBy,
+    int holdout,
+    double aiccMargin,
+    double holdoutRatio) {
 
   /** Which criterion decided the selection. */
   public enum Criterion {

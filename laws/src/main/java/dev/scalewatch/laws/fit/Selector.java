@@ -68,8 +68,13 @@ public final class Selector {
     int h = holdout > 0 ? holdout : Math.max(2, n / 5);
     if (h >= n) {
       throw new IllegalArgumentException(
-          "select.holdout must be < number of points: " + h + " >= " + n
-              + " (use at most " + (n - 1) + ")");
+          "select.holdout must be < number of points: "
+              + h
+              + " >= "
+              + n
+              + " (use at most "
+              + (n - 1)
+              + ")");
     }
     Series train = series.head(n - h);
     Series held = series.tail(h);
@@ -126,12 +131,14 @@ public final class Selector {
       }
       noise = Math.min(noise, c.fit().rmsle());
     }
-    double limit = byHoldout == null ? Double.NaN
-        : byHoldout.holdoutRmsle() + Math.max(0.5 * byHoldout.holdoutRmsle(), 2 * noise);
+    double limit =
+        byHoldout == null
+            ? Double.NaN
+            : byHoldout.holdoutRmsle() + Math.max(0.5 * byHoldout.holdoutRmsle(), 2 * noise);
     Candidate chosen = null;
     for (Candidate c : candidates) {
-      boolean eligible = byHoldout == null
-          || (!Double.isNaN(c.holdoutRmsle()) && c.holdoutRmsle() <= limit);
+      boolean eligible =
+          byHoldout == null || (!Double.isNaN(c.holdoutRmsle()) && c.holdoutRmsle() <= limit);
       if (eligible && (chosen == null || c.aicc() < chosen.aicc() - MIN_AICC_GAIN)) {
         chosen = c;
       }
@@ -159,7 +166,6 @@ public final class Selector {
       }
     }
     return new Selection(
-        chosen, all, criterion, h, otherAicc - chosen.aicc(),
-        otherHoldout / chosen.holdoutRmsle());
+        chosen, all, criterion, h, otherAicc - chosen.aicc(), otherHoldout / chosen.holdoutRmsle());
   }
 }

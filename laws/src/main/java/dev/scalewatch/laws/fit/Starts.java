@@ -10,10 +10,10 @@ import java.util.SplittableRandom;
 /**
  * Many cheap starting points, the best few kept for refinement. The nonlinear parameters (floor,
  * break locations and sharpness, Chinchilla exponents) are drawn over ranges derived from the
- * data's x and y span; the parameters that enter linearly given those are solved by weighted
- * linear least squares (variable projection), so each start costs one pass over the data.
- * Degenerate starts (a vanishing break, a non-positive Chinchilla term) are skipped.
- * Not thread-safe; one instance per search.
+ * data's x and y span; the parameters that enter linearly given those are solved by weighted linear
+ * least squares (variable projection), so each start costs one pass over the data. Degenerate
+ * starts (a vanishing break, a non-positive Chinchilla term) are skipped. Not thread-safe; one
+ * instance per search.
  */
 final class Starts {
 
@@ -37,8 +37,8 @@ final class Starts {
    * Draws {@code count} starts and returns the best kept ones, best first.
    *
    * @param anchor internal parameters of a fit of the same family with one break fewer, or null;
-   *     when given, half of the draws keep its breaks (and half of those its floor) and draw
-   *     only the new break
+   *     when given, half of the draws keep its breaks (and half of those its floor) and draw only
+   *     the new break
    */
   List<double[]> search(int count, double[] anchor) {
     if (p.form instanceof Bnsl b) {

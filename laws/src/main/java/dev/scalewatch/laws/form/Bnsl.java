@@ -10,10 +10,10 @@ import java.util.List;
  *
  * <pre>y = a + b * x^(-c0) * prod_i (1 + (x / d_i)^(1 / f_i))^(-c_i * f_i)</pre>
  *
- * <p>Natural parameters in order: {@code a} (only with a floor), {@code b}, {@code c0}, then
- * {@code c_i, d_i, f_i} for each break. Internally {@code a, b, d_i, f_i} are stored as natural
- * logarithms so they stay positive; {@code c0} and {@code c_i} are free (a negative {@code c_i}
- * bends the curve upward, e.g. double descent).
+ * <p>Natural parameters in order: {@code a} (only with a floor), {@code b}, {@code c0}, then {@code
+ * c_i, d_i, f_i} for each break. Internally {@code a, b, d_i, f_i} are stored as natural logarithms
+ * so they stay positive; {@code c0} and {@code c_i} are free (a negative {@code c_i} bends the
+ * curve upward, e.g. double descent).
  *
  * <p>Immutable and thread-safe.
  */
@@ -30,7 +30,10 @@ public record Bnsl(int breaks, boolean floor) implements Form {
   public Bnsl {
     if (breaks < 0 || breaks > MAX_BREAKS) {
       throw new IllegalArgumentException(
-          "form.breaks must be in 0.." + MAX_BREAKS + ": " + breaks
+          "form.breaks must be in 0.."
+              + MAX_BREAKS
+              + ": "
+              + breaks
               + " (use 0 for a power law with floor)");
     }
   }
@@ -62,8 +65,15 @@ public record Bnsl(int breaks, boolean floor) implements Form {
   public String formula() {
     StringBuilder s = new StringBuilder(floor ? "y = a + b * x^-c0" : "y = b * x^-c0");
     for (int i = 1; i <= breaks; i++) {
-      s.append(" * (1 + (x/d").append(i).append(")^(1/f").append(i).append("))^(-c")
-          .append(i).append("*f").append(i).append(')');
+      s.append(" * (1 + (x/d")
+          .append(i)
+          .append(")^(1/f")
+          .append(i)
+          .append("))^(-c")
+          .append(i)
+          .append("*f")
+          .append(i)
+          .append(')');
     }
     return s.toString();
   }

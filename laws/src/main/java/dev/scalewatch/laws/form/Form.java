@@ -40,8 +40,8 @@ public sealed interface Form permits Bnsl, Chinchilla {
    * @param theta internal parameters
    * @param t1 natural log of the first input
    * @param t2 natural log of the second input (ignored by single-input forms)
-   * @param gradient if not null, receives {@code d ln y / d theta} (length
-   *     {@link #parameterCount()})
+   * @param gradient if not null, receives {@code d ln y / d theta} (length {@link
+   *     #parameterCount()})
    * @return {@code ln y}
    */
   double logValue(double[] theta, double t1, double t2, double[] gradient);
@@ -70,8 +70,13 @@ public sealed interface Form permits Bnsl, Chinchilla {
   default double[] toInternal(double[] natural) {
     if (natural.length != parameterCount()) {
       throw new IllegalArgumentException(
-          name() + " takes " + parameterCount() + " parameters " + parameterNames()
-              + ", got " + natural.length);
+          name()
+              + " takes "
+              + parameterCount()
+              + " parameters "
+              + parameterNames()
+              + ", got "
+              + natural.length);
     }
     double[] theta = natural.clone();
     for (int i = 0; i < theta.length; i++) {

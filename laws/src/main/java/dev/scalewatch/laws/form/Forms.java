@@ -29,8 +29,11 @@ public final class Forms {
         if (m.matches()) {
           return new Bnsl(Integer.parseInt(m.group(1)), m.group(2) == null);
         }
-        throw new IllegalArgumentException("form must be one of power-law, power-law-floor,"
-            + " bnsl-1..bnsl-3 (optionally -nofloor), chinchilla: '" + name + "'");
+        throw new IllegalArgumentException(
+            "form must be one of power-law, power-law-floor,"
+                + " bnsl-1..bnsl-3 (optionally -nofloor), chinchilla: '"
+                + name
+                + "'");
     }
   }
 }

@@ -12,7 +12,12 @@ package dev.scalewatch.laws.run;
  * @param recoveredAtStep first step back at or below the recovery level (NaN if not recovered)
  */
 public record LossEvent(
-    Kind kind, double step, double peak, double baseline, double ratio, int elevatedPoints,
+    Kind kind,
+    double step,
+    double peak,
+    double baseline,
+    double ratio,
+    int elevatedPoints,
     double recoveredAtStep) {
 
   /** What kind of event. */

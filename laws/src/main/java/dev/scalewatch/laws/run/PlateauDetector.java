@@ -1,9 +1,9 @@
 package dev.scalewatch.laws.run;
 
 /**
- * Detects a plateau of a lower-is-better metric over steps: a straight line through
- * {@code ln value} against {@code ln step} over the last {@code window} points improves the metric
- * by less than {@code minImprovement} (relative) across the window.
+ * Detects a plateau of a lower-is-better metric over steps: a straight line through {@code ln
+ * value} against {@code ln step} over the last {@code window} points improves the metric by less
+ * than {@code minImprovement} (relative) across the window.
  *
  * <p>Immutable and thread-safe.
  */
@@ -16,8 +16,8 @@ public final class PlateauDetector {
    * A detector.
    *
    * @param window points examined, >= 4
-   * @param minImprovement relative improvement across the window below which it is a plateau,
-   *     in (0, 1)
+   * @param minImprovement relative improvement across the window below which it is a plateau, in
+   *     (0, 1)
    * @throws IllegalArgumentException if a setting is out of range
    */
   public PlateauDetector(int window, double minImprovement) {

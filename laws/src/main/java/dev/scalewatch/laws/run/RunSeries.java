@@ -8,8 +8,11 @@ final class RunSeries {
   static void requireSameLength(double[] steps, double[] values) {
     if (steps.length != values.length) {
       throw new IllegalArgumentException(
-          "run series needs one value per step: " + values.length + " values for "
-              + steps.length + " steps");
+          "run series needs one value per step: "
+              + values.length
+              + " values for "
+              + steps.length
+              + " steps");
     }
   }
 }

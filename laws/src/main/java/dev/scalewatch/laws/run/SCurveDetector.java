@@ -4,12 +4,12 @@ import dev.scalewatch.laws.form.LogMath;
 import java.util.Locale;
 
 /**
- * Detects an S-curve of a higher-is-better eval metric against steps within one run (emergence
- * over training, grokking). A logistic in {@code ln step} is fitted by a grid over midpoint and
- * width with the levels solved by linear least squares (variable projection); it is an S-curve
- * when the rise is at least {@code minRise}, the 10%-90% width at most {@code maxWidthDecades},
- * at least two points lie on each side of the transition, and the logistic leaves at most half
- * the residual of a straight line in {@code ln step}.
+ * Detects an S-curve of a higher-is-better eval metric against steps within one run (emergence over
+ * training, grokking). A logistic in {@code ln step} is fitted by a grid over midpoint and width
+ * with the levels solved by linear least squares (variable projection); it is an S-curve when the
+ * rise is at least {@code minRise}, the 10%-90% width at most {@code maxWidthDecades}, at least two
+ * points lie on each side of the transition, and the logistic leaves at most half the residual of a
+ * straight line in {@code ln step}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -34,8 +34,7 @@ public final class SCurveDetector {
       throw new IllegalArgumentException("scurve.minRise must be > 0: " + minRise);
     }
     if (!(maxWidthDecades > 0)) {
-      throw new IllegalArgumentException(
-          "scurve.maxWidthDecades must be > 0: " + maxWidthDecades);
+      throw new IllegalArgumentException("scurve.maxWidthDecades must be > 0: " + maxWidthDecades);
     }
     this.minRise = minRise;
     this.maxWidthDecades = maxWidthDecades;
@@ -65,7 +64,15 @@ public final class SCurveDetector {
       }
     }
     if (n < 6) {
-      return new SCurve(false, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, Double.NaN,
+      return new SCurve(
+          false,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          0,
+          0,
+          Double.NaN,
           "needs at least 6 finite points: got " + n);
     }
     double uMin = Double.POSITIVE_INFINITY;
@@ -113,22 +120,42 @@ public final class SCurveDetector {
     if (!(bestRise >= minRise)) {
       why = String.format(Locale.ROOT, "rise %.3g < %.3g", bestRise, minRise);
     } else if (widthDecades > maxWidthDecades) {
-      why = String.format(Locale.ROOT, "transition spans %.2f decades > %.2f (smooth rise)",
-          widthDecades, maxWidthDecades);
+      why =
+          String.format(
+              Locale.ROOT,
+              "transition spans %.2f decades > %.2f (smooth rise)",
+              widthDecades,
+              maxWidthDecades);
     } else if (before < 2 || after < 2) {
-      why = String.format(Locale.ROOT,
-          "%d points before and %d after the transition (need 2 each)", before, after);
+      why =
+          String.format(
+              Locale.ROOT,
+              "%d points before and %d after the transition (need 2 each)",
+              before,
+              after);
     } else if (ratio > 0.5) {
-      why = String.format(Locale.ROOT, "S-curve residual is %.2f of a line's (need <= 0.5)",
-          ratio);
+      why = String.format(Locale.ROOT, "S-curve residual is %.2f of a line's (need <= 0.5)", ratio);
     } else {
       found = true;
-      why = String.format(Locale.ROOT,
-          "rise %.3g -> %.3g around step %.4g within %.2f decades", bestLow, bestLow + bestRise,
-          Math.exp(bestM), widthDecades);
+      why =
+          String.format(
+              Locale.ROOT,
+              "rise %.3g -> %.3g around step %.4g within %.2f decades",
+              bestLow,
+              bestLow + bestRise,
+              Math.exp(bestM),
+              widthDecades);
     }
-    return new SCurve(found, bestLow, bestLow + bestRise, Math.exp(bestM), widthDecades, before,
-        after, ratio, why);
+    return new SCurve(
+        found,
+        bestLow,
+        bestLow + bestRise,
+        Math.exp(bestM),
+        widthDecades,
+        before,
+        after,
+        ratio,
+        why);
   }
 
   /** Least squares of {@code y = p + q * s}: returns {p, q, rss}. */

@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Tells loss spikes from one-step blips within a run. A point is an event start when it exceeds
  * {@code threshold} times the median of the previous {@code window} finite points; the event lasts
- * while points stay above {@code recovery} times that baseline. One elevated point is a
- * {@link LossEvent.Kind#BLIP}; more is a {@link LossEvent.Kind#SPIKE} (or unrecovered when the
- * series ends elevated). Non-finite values are left to {@link DivergenceDetector}.
+ * while points stay above {@code recovery} times that baseline. One elevated point is a {@link
+ * LossEvent.Kind#BLIP}; more is a {@link LossEvent.Kind#SPIKE} (or unrecovered when the series ends
+ * elevated). Non-finite values are left to {@link DivergenceDetector}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -78,11 +78,19 @@ public final class SpikeDetector {
           }
           int elevated = j - i;
           boolean recovered = j < losses.length && Double.isFinite(losses[j]);
-          LossEvent.Kind kind = !recovered ? LossEvent.Kind.SPIKE_UNRECOVERED
-              : elevated == 1 ? LossEvent.Kind.BLIP : LossEvent.Kind.SPIKE;
-          events.add(new LossEvent(
-              kind, steps[i], peak, base, peak / base, elevated,
-              recovered ? steps[j] : Double.NaN));
+          LossEvent.Kind kind =
+              !recovered
+                  ? LossEvent.Kind.SPIKE_UNRECOVERED
+                  : elevated == 1 ? LossEvent.Kind.BLIP : LossEvent.Kind.SPIKE;
+          events.add(
+              new LossEvent(
+                  kind,
+                  steps[i],
+                  peak,
+                  base,
+                  peak / base,
+                  elevated,
+                  recovered ? steps[j] : Double.NaN));
           i = j;
           continue;
         }

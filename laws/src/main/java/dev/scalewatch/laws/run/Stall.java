@@ -10,5 +10,8 @@ package dev.scalewatch.laws.run;
  * @param thresholdMillis gap beyond which the run counts as stalled
  */
 public record Stall(
-    boolean stalled, long lastEventMillis, long gapMillis, long typicalIntervalMillis,
+    boolean stalled,
+    long lastEventMillis,
+    long gapMillis,
+    long typicalIntervalMillis,
     long thresholdMillis) {}

@@ -16,8 +16,10 @@ class EmergenceDetectorTest {
 
   @Test
   void shouldFlagTwoDigitAdditionInGptNeoJBetween2_7BAnd6B() throws IOException {
-    Emergence e = detector.detect(column("GPT-Neo/J", "arithmetic_2da_2_acc", 3),
-        column("GPT-Neo/J", "arithmetic_2da_2_acc", 5));
+    Emergence e =
+        detector.detect(
+            column("GPT-Neo/J", "arithmetic_2da_2_acc", 3),
+            column("GPT-Neo/J", "arithmetic_2da_2_acc", 5));
     assertThat(e.emergent()).as(e.reason()).isTrue();
     assertThat(e.xBefore()).isEqualTo(2.7e9);
     assertThat(e.xAfter()).isEqualTo(6.05e9);
@@ -26,8 +28,10 @@ class EmergenceDetectorTest {
 
   @Test
   void shouldFlagTwoDigitAdditionInPythiaBetween1_4BAnd2_8BAndSeeItFallBack() throws IOException {
-    Emergence e = detector.detect(column("Pythia", "arithmetic_2da_2_acc", 3),
-        column("Pythia", "arithmetic_2da_2_acc", 5));
+    Emergence e =
+        detector.detect(
+            column("Pythia", "arithmetic_2da_2_acc", 3),
+            column("Pythia", "arithmetic_2da_2_acc", 5));
     assertThat(e.emergent()).as(e.reason()).isTrue();
     assertThat(e.xBefore()).isEqualTo(1.4e9);
     assertThat(e.xAfter()).isEqualTo(2.8e9);
@@ -38,8 +42,9 @@ class EmergenceDetectorTest {
   @Test
   void shouldStayQuietOnFlatXglmAndGraduallyRisingOpt() throws IOException {
     for (String family : List.of("XGLM", "OPT")) {
-      Emergence e = detector.detect(column(family, "arithmetic_2da_2_acc", 3),
-          column(family, "arithmetic_2da_2_acc", 5));
+      Emergence e =
+          detector.detect(
+              column(family, "arithmetic_2da_2_acc", 3), column(family, "arithmetic_2da_2_acc", 5));
       assertThat(e.emergent()).as(family + ": " + e.reason()).isFalse();
     }
   }

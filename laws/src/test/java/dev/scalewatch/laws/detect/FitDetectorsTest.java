@@ -68,18 +68,25 @@ class FitDetectorsTest {
     assertThat(broken.outside()).isGreaterThanOrEqualTo(8);
     assertThat(broken.deviations().get(9).logResidual()).isLessThan(-0.5);
 
-    Series plain = Synthetic.sample(Bnsl.powerLawWithFloor(), new double[] {1.5, 20, 0.3},
-        Synthetic.logspace(1e3, 1e8, 25), 0.02, 3);
-    LawBreak holds = LawBreakDetector.check(fitter.fit(Bnsl.powerLawWithFloor(), plain.head(20)),
-        plain.tail(5), 2);
+    Series plain =
+        Synthetic.sample(
+            Bnsl.powerLawWithFloor(),
+            new double[] {1.5, 20, 0.3},
+            Synthetic.logspace(1e3, 1e8, 25),
+            0.02,
+            3);
+    LawBreak holds =
+        LawBreakDetector.check(
+            fitter.fit(Bnsl.powerLawWithFloor(), plain.head(20)), plain.tail(5), 2);
     assertThat(holds.broken()).isFalse();
     assertThat(holds.deviations()).hasSize(5);
   }
 
   @Test
   void shouldInvertThePowerLawWithAnIntervalAroundTheTruth() {
-    Series s = Synthetic.sample(Bnsl.powerLaw(), new double[] {10, 0.5},
-        Synthetic.logspace(1, 1e4, 20), 0.02, 5);
+    Series s =
+        Synthetic.sample(
+            Bnsl.powerLaw(), new double[] {10, 0.5}, Synthetic.logspace(1, 1e4, 20), 0.02, 5);
     Fit fit = fitter.fit(Bnsl.powerLaw(), s);
     InverseForecast f = InverseForecaster.solve(fit, 0.01, 6);
     double truth = Math.pow(10 / 0.01, 2); // 10 * x^-0.5 = 0.01
@@ -93,8 +100,13 @@ class FitDetectorsTest {
 
   @Test
   void shouldCallATargetBelowTheFloorUnreachable() {
-    Series s = Synthetic.sample(Bnsl.powerLawWithFloor(), new double[] {1.5, 20, 0.3},
-        Synthetic.logspace(1e3, 1e8, 20), 0.01, 1);
+    Series s =
+        Synthetic.sample(
+            Bnsl.powerLawWithFloor(),
+            new double[] {1.5, 20, 0.3},
+            Synthetic.logspace(1e3, 1e8, 20),
+            0.01,
+            1);
     InverseForecast f = InverseForecaster.solve(fitter.fit(Bnsl.powerLawWithFloor(), s), 1.0, 10);
     assertThat(f.status()).isEqualTo(InverseForecast.Status.UNREACHABLE);
     assertThat(f.reason()).contains("stays above 1");

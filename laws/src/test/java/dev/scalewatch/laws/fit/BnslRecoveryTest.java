@@ -18,8 +18,12 @@ class BnslRecoveryTest {
 
   /** The noiseless 4-digit-addition simulation of the BNSL paper, x = 1..4095. */
   private static final double[] EXAMPLE = {
-    0.41388453071629455, 2.2772722897737556, 0.055077348404973955, 5.662903816010331,
-    612.5836172918001, 0.059193036393742314
+    0.41388453071629455,
+    2.2772722897737556,
+    0.055077348404973955,
+    5.662903816010331,
+    612.5836172918001,
+    0.059193036393742314
   };
 
   private final Fitter fitter = new Fitter();
@@ -50,7 +54,8 @@ class BnslRecoveryTest {
       assertThat(extrapolation)
           .as("extrapolation RMSLE when fitting x = 1..%d (onset %.1f)", split, onset)
           .isLessThanOrEqualTo(1e-3);
-      assertThat(fit.parameter("d1").value()).as("d1 at split %d", split)
+      assertThat(fit.parameter("d1").value())
+          .as("d1 at split %d", split)
           .isCloseTo(EXAMPLE[4], within(0.01 * EXAMPLE[4]));
     }
     assertThat(splits).hasSizeGreaterThan(20);

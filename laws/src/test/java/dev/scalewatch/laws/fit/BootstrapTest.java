@@ -14,8 +14,13 @@ class BootstrapTest {
 
   @Test
   void shouldGiveIntervalsComparableToTheJacobianOnAWellIdentifiedLaw() {
-    Series s = Synthetic.sample(Bnsl.powerLawWithFloor(), new double[] {1.5, 20, 0.3},
-        Synthetic.logspace(1e3, 1e8, 30), 0.02, 3);
+    Series s =
+        Synthetic.sample(
+            Bnsl.powerLawWithFloor(),
+            new double[] {1.5, 20, 0.3},
+            Synthetic.logspace(1e3, 1e8, 30),
+            0.02,
+            3);
     Fit fit = fitter.fit(Bnsl.powerLawWithFloor(), s);
     Bootstrap.Result boot = new Bootstrap(200, 1).run(fit, s);
     assertThat(boot.resamples()).isEqualTo(200);
@@ -36,8 +41,9 @@ class BootstrapTest {
 
   @Test
   void shouldBeDeterministicForASeed() {
-    Series s = Synthetic.sample(Bnsl.powerLaw(), new double[] {10, 0.5},
-        Synthetic.logspace(1, 1e4, 15), 0.05, 2);
+    Series s =
+        Synthetic.sample(
+            Bnsl.powerLaw(), new double[] {10, 0.5}, Synthetic.logspace(1, 1e4, 15), 0.05, 2);
     Fit fit = fitter.fit(Bnsl.powerLaw(), s);
     assertThat(new Bootstrap(50, 9).run(fit, s).parameters())
         .isEqualTo(new Bootstrap(50, 9).run(fit, s).parameters());
@@ -45,8 +51,9 @@ class BootstrapTest {
 
   @Test
   void shouldRefuseASeriesOtherThanTheFittedOne() {
-    Series s = Synthetic.sample(Bnsl.powerLaw(), new double[] {10, 0.5},
-        Synthetic.logspace(1, 1e4, 15), 0.05, 2);
+    Series s =
+        Synthetic.sample(
+            Bnsl.powerLaw(), new double[] {10, 0.5}, Synthetic.logspace(1, 1e4, 15), 0.05, 2);
     Fit fit = fitter.fit(Bnsl.powerLaw(), s);
     assertThatThrownBy(() -> new Bootstrap(50, 1).run(fit, s.head(10)))
         .hasMessageContaining("bootstrap needs the series the fit was made on: 10 points");

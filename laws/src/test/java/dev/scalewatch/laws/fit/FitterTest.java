@@ -16,8 +16,8 @@ class FitterTest {
 
   @Test
   void shouldKeepTheWarmStartWhenTheNewPointFollowsTheLaw() {
-    Series all = Synthetic.sample(Bnsl.withBreaks(1), ONE_BREAK, Synthetic.logspace(10, 1e7, 21),
-        0.01, 3);
+    Series all =
+        Synthetic.sample(Bnsl.withBreaks(1), ONE_BREAK, Synthetic.logspace(10, 1e7, 21), 0.01, 3);
     Fit previous = fitter.fit(Bnsl.withBreaks(1), all.head(20));
     Fit refit = fitter.refit(previous, all);
     assertThat(refit.origin()).isEqualTo(Origin.WARM_START);
@@ -33,8 +33,13 @@ class FitterTest {
     // The previous fit saw only points before the break: its break sits far beyond the data with
     // a negligible slope change, a flat region Levenberg-Marquardt cannot leave in a few steps.
     Bnsl form = Bnsl.withBreaks(1);
-    Series now = Synthetic.sample(form, new double[] {0.01, 5, 0.1, 2.0, 1e4, 0.05},
-        Synthetic.logspace(10, 1e6, 30), 0.005, 4);
+    Series now =
+        Synthetic.sample(
+            form,
+            new double[] {0.01, 5, 0.1, 2.0, 1e4, 0.05},
+            Synthetic.logspace(10, 1e6, 30),
+            0.005,
+            4);
     Series before = now.head(15);
     double[] stale = form.toInternal(new double[] {0.01, 5, 0.1, 0.0011, 1e9, 0.05});
     Fit previous = Fit.create(Problem.of(form, before), stale, 0.95, Origin.WIDE_SEARCH, 0, 0);
@@ -81,8 +86,13 @@ class FitterTest {
 
   @Test
   void shouldWidenThePredictionBandWhenExtrapolatingFurther() {
-    Series s = Synthetic.sample(Bnsl.powerLawWithFloor(), new double[] {1.5, 20, 0.3},
-        Synthetic.logspace(1e3, 1e8, 20), 0.02, 1);
+    Series s =
+        Synthetic.sample(
+            Bnsl.powerLawWithFloor(),
+            new double[] {1.5, 20, 0.3},
+            Synthetic.logspace(1e3, 1e8, 20),
+            0.02,
+            1);
     Fit fit = fitter.fit(Bnsl.powerLawWithFloor(), s);
     Band near = fit.band(1e8);
     Band far = fit.band(1e11);
@@ -94,8 +104,8 @@ class FitterTest {
 
   @Test
   void shouldBeDeterministicForAGivenSeed() {
-    Series s = Synthetic.sample(Bnsl.withBreaks(1), ONE_BREAK, Synthetic.logspace(10, 1e7, 30),
-        0.02, 9);
+    Series s =
+        Synthetic.sample(Bnsl.withBreaks(1), ONE_BREAK, Synthetic.logspace(10, 1e7, 30), 0.02, 9);
     double[] first = fitter.fit(Bnsl.withBreaks(1), s).internalParameters();
     double[] second = new Fitter().fit(Bnsl.withBreaks(1), s).internalParameters();
     assertThat(second).containsExactly(first);
@@ -103,12 +113,13 @@ class FitterTest {
 
   @Test
   void shouldNameTheFormAndTheMinimumWhenPointsAreTooFew() {
-    Series s = Synthetic.sample(Bnsl.withBreaks(1), ONE_BREAK, Synthetic.logspace(10, 1e7, 6),
-        0.0, 1);
+    Series s =
+        Synthetic.sample(Bnsl.withBreaks(1), ONE_BREAK, Synthetic.logspace(10, 1e7, 6), 0.0, 1);
     assertThatThrownBy(() -> fitter.fit(Bnsl.withBreaks(1), s))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("fit of form bnsl-1 needs at least 7 points (6 parameters + 1): got 6"
-            + " (add points or use a form with fewer breaks)");
+        .hasMessage(
+            "fit of form bnsl-1 needs at least 7 points (6 parameters + 1): got 6"
+                + " (add points or use a form with fewer breaks)");
   }
 
   @Test

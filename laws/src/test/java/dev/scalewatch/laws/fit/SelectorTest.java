@@ -16,8 +16,13 @@ class SelectorTest {
   @Test
   void shouldChooseZeroBreaksOnNoisyPowerLawData() {
     for (int seed = 1; seed <= 30; seed++) {
-      Series s = Synthetic.sample(Bnsl.powerLawWithFloor(), new double[] {1.5, 20, 0.3},
-          Synthetic.logspace(1e3, 1e8, 20), 0.03, seed);
+      Series s =
+          Synthetic.sample(
+              Bnsl.powerLawWithFloor(),
+              new double[] {1.5, 20, 0.3},
+              Synthetic.logspace(1e3, 1e8, 20),
+              0.03,
+              seed);
       Selection selection = selector.select(s);
       assertThat(selection.chosen().breaks()).as("breaks chosen, seed %d", seed).isZero();
       long supported = selection.candidates().stream().filter(Candidate::supported).count();
@@ -30,8 +35,13 @@ class SelectorTest {
   @Test
   void shouldChooseOneBreakOnNoisyOneBreakData() {
     for (int seed = 1; seed <= 10; seed++) {
-      Series s = Synthetic.sample(Bnsl.withBreaks(1), new double[] {0.2, 5, 0.1, 0.6, 1e4, 0.2},
-          Synthetic.logspace(1e1, 1e7, 50), 0.01, seed);
+      Series s =
+          Synthetic.sample(
+              Bnsl.withBreaks(1),
+              new double[] {0.2, 5, 0.1, 0.6, 1e4, 0.2},
+              Synthetic.logspace(1e1, 1e7, 50),
+              0.01,
+              seed);
       Selection selection = selector.select(s);
       assertThat(selection.chosen().breaks()).as("breaks chosen, seed %d", seed).isEqualTo(1);
       assertThat(selection.fit().parameter("d1").value()).isCloseTo(1e4, within(2e3));
@@ -40,8 +50,13 @@ class SelectorTest {
 
   @Test
   void shouldSayWhichCriterionWonAndByHowMuch() {
-    Series s = Synthetic.sample(Bnsl.withBreaks(1), new double[] {0.2, 5, 0.1, 0.6, 1e4, 0.2},
-        Synthetic.logspace(1e1, 1e7, 50), 0.01, 1);
+    Series s =
+        Synthetic.sample(
+            Bnsl.withBreaks(1),
+            new double[] {0.2, 5, 0.1, 0.6, 1e4, 0.2},
+            Synthetic.logspace(1e1, 1e7, 50),
+            0.01,
+            1);
     Selection selection = selector.select(s);
     assertThat(selection.candidates()).extracting(Candidate::breaks).containsExactly(0, 1, 2, 3);
     assertThat(selection.holdout()).isEqualTo(10);
@@ -54,16 +69,26 @@ class SelectorTest {
 
   @Test
   void shouldTryOnlyAsManyBreaksAsThePointsAllow() {
-    Series s = Synthetic.sample(Bnsl.powerLawWithFloor(), new double[] {1.5, 20, 0.3},
-        Synthetic.logspace(1e3, 1e8, 9), 0.01, 1);
+    Series s =
+        Synthetic.sample(
+            Bnsl.powerLawWithFloor(),
+            new double[] {1.5, 20, 0.3},
+            Synthetic.logspace(1e3, 1e8, 9),
+            0.01,
+            1);
     Selection selection = selector.select(s);
     assertThat(selection.candidates()).extracting(Candidate::breaks).containsExactly(0, 1);
   }
 
   @Test
   void shouldRejectAHoldoutAsLargeAsTheSeries() {
-    Series s = Synthetic.sample(Bnsl.powerLawWithFloor(), new double[] {1.5, 20, 0.3},
-        Synthetic.logspace(1e3, 1e8, 8), 0.01, 1);
+    Series s =
+        Synthetic.sample(
+            Bnsl.powerLawWithFloor(),
+            new double[] {1.5, 20, 0.3},
+            Synthetic.logspace(1e3, 1e8, 8),
+            0.01,
+            1);
     assertThatThrownBy(() -> new Selector(new Fitter(), 3, 8).select(s))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("select.holdout must be < number of points: 8 >= 8 (use at most 7)");

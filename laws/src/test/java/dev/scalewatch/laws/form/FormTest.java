@@ -15,9 +15,12 @@ class FormTest {
     double[] p = {0.1, 5, 0.4, -0.8, 100, 0.3, 1.2, 1000, 0.3};
     double[] theta = form.toInternal(p);
     for (double x : new double[] {1, 37, 100, 999, 1e5}) {
-      double expected = p[0] + p[1] * Math.pow(x, -p[2])
-          * Math.pow(1 + Math.pow(x / p[4], 1 / p[5]), -p[3] * p[5])
-          * Math.pow(1 + Math.pow(x / p[7], 1 / p[8]), -p[6] * p[8]);
+      double expected =
+          p[0]
+              + p[1]
+                  * Math.pow(x, -p[2])
+                  * Math.pow(1 + Math.pow(x / p[4], 1 / p[5]), -p[3] * p[5])
+                  * Math.pow(1 + Math.pow(x / p[7], 1 / p[8]), -p[6] * p[8]);
       assertThat(form.value(theta, x)).isCloseTo(expected, within(1e-12 * expected));
     }
   }
@@ -35,13 +38,14 @@ class FormTest {
 
   @Test
   void shouldHaveAnalyticGradientsThatMatchFiniteDifferences() {
-    List<Form> forms = List.of(Bnsl.powerLaw(), Bnsl.powerLawWithFloor(), Bnsl.withBreaks(3),
-        new Chinchilla());
-    List<double[]> params = List.of(
-        new double[] {5, 0.3},
-        new double[] {0.5, 5, 0.3},
-        new double[] {0.05, 3, 0.1, 0.8, 30, 0.2, -0.6, 1000, 0.2, 0.9, 30000, 0.3},
-        new double[] {1.8, 480, 0.35, 2000, 0.37});
+    List<Form> forms =
+        List.of(Bnsl.powerLaw(), Bnsl.powerLawWithFloor(), Bnsl.withBreaks(3), new Chinchilla());
+    List<double[]> params =
+        List.of(
+            new double[] {5, 0.3},
+            new double[] {0.5, 5, 0.3},
+            new double[] {0.05, 3, 0.1, 0.8, 30, 0.2, -0.6, 1000, 0.2, 0.9, 30000, 0.3},
+            new double[] {1.8, 480, 0.35, 2000, 0.37});
     for (int f = 0; f < forms.size(); f++) {
       Form form = forms.get(f);
       double[] theta = form.toInternal(params.get(f));
@@ -55,9 +59,10 @@ class FormTest {
           double[] down = theta.clone();
           up[i] += h;
           down[i] -= h;
-          double numeric = (form.logValue(up, t, t2, null) - form.logValue(down, t, t2, null))
-              / (2 * h);
-          assertThat(g[i]).as("%s d/d%s", form.name(), form.parameterNames().get(i))
+          double numeric =
+              (form.logValue(up, t, t2, null) - form.logValue(down, t, t2, null)) / (2 * h);
+          assertThat(g[i])
+              .as("%s d/d%s", form.name(), form.parameterNames().get(i))
               .isCloseTo(numeric, within(1e-6 * Math.max(1, Math.abs(numeric))));
         }
       }
@@ -80,8 +85,13 @@ class FormTest {
 
   @Test
   void shouldFindEveryFormByItsName() {
-    for (Form f : List.of(Bnsl.powerLaw(), Bnsl.powerLawWithFloor(), Bnsl.withBreaks(2),
-        new Bnsl(3, false), new Chinchilla())) {
+    for (Form f :
+        List.of(
+            Bnsl.powerLaw(),
+            Bnsl.powerLawWithFloor(),
+            Bnsl.withBreaks(2),
+            new Bnsl(3, false),
+            new Chinchilla())) {
       assertThat(Forms.byName(f.name())).isEqualTo(f);
     }
     assertThatThrownBy(() -> Forms.byName("bnsl-7")).hasMessageContaining("'bnsl-7'");

@@ -31,7 +31,8 @@ class RunDetectorsTest {
       loss[i] *= 2.5 - (i - 200) * 0.04; // doubles, then recovers over ~30 steps
     }
     List<LossEvent> events = SpikeDetector.defaults().detect(c[0], loss);
-    assertThat(events).extracting(LossEvent::kind)
+    assertThat(events)
+        .extracting(LossEvent::kind)
         .containsExactly(LossEvent.Kind.BLIP, LossEvent.Kind.SPIKE);
     assertThat(events.get(0).step()).isEqualTo(101);
     assertThat(events.get(0).elevatedPoints()).isEqualTo(1);
@@ -47,7 +48,8 @@ class RunDetectorsTest {
       c[1][i] *= 3;
     }
     List<LossEvent> events = SpikeDetector.defaults().detect(c[0], c[1]);
-    assertThat(events).singleElement()
+    assertThat(events)
+        .singleElement()
         .satisfies(e -> assertThat(e.kind()).isEqualTo(LossEvent.Kind.SPIKE_UNRECOVERED))
         .satisfies(e -> assertThat(e.recoveredAtStep()).isNaN());
   }

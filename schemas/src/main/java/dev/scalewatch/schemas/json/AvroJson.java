@@ -34,11 +34,11 @@ import org.apache.avro.specific.SpecificRecord;
  * Converts between Avro generic data and plain JSON, the way people write JSON by hand.
  *
  * <p>Unlike Avro's own JSON encoding, unions are not tagged: {@code {"stderr": 0.01}} fills a
- * {@code ["null","double"]} field. Doubles accept the strings {@code "NaN"}, {@code "Infinity"}
- * and {@code "-Infinity"} (and are written that way, since JSON has no such numbers), because NaN
- * loss is data. Timestamps accept epoch milliseconds or an ISO-8601 instant. A value that does
- * not fit raises {@link IllegalArgumentException} naming the field path, the value and the type
- * expected, as an {@link AvroJsonException} that also carries the path. Stateless and thread-safe.
+ * {@code ["null","double"]} field. Doubles accept the strings {@code "NaN"}, {@code "Infinity"} and
+ * {@code "-Infinity"} (and are written that way, since JSON has no such numbers), because NaN loss
+ * is data. Timestamps accept epoch milliseconds or an ISO-8601 instant. A value that does not fit
+ * raises {@link IllegalArgumentException} naming the field path, the value and the type expected,
+ * as an {@link AvroJsonException} that also carries the path. Stateless and thread-safe.
  */
 public final class AvroJson {
 
@@ -67,7 +67,8 @@ public final class AvroJson {
       BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null);
       return new SpecificDatumReader<T>(type).read(null, decoder);
     } catch (IOException e) {
-      throw new UncheckedIOException("in-memory Avro round trip of " + schema.getName() + " failed", e);
+      throw new UncheckedIOException(
+          "in-memory Avro round trip of " + schema.getName() + " failed", e);
     }
   }
 
@@ -174,7 +175,9 @@ public final class AvroJson {
           Map<String, Object> map = new LinkedHashMap<>();
           for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            map.put(entry.getKey(), toAvro(entry.getValue(), schema.getValueType(), path + "." + entry.getKey()));
+            map.put(
+                entry.getKey(),
+                toAvro(entry.getValue(), schema.getValueType(), path + "." + entry.getKey()));
           }
           return map;
         }
@@ -185,7 +188,8 @@ public final class AvroJson {
         }
         throw mismatch(path, json, "base64 text");
       default:
-        throw new AvroJsonException(path, path + ": Avro type " + schema.getType() + " is not supported in JSON input");
+        throw new AvroJsonException(
+            path, path + ": Avro type " + schema.getType() + " is not supported in JSON input");
     }
   }
 
@@ -209,8 +213,16 @@ public final class AvroJson {
     for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (schema.getField(name) == null) {
-        throw new AvroJsonException(path + "." + name, path + "." + name + " is not a field of " + schema.getName()
-            + " (fields: " + schema.getFields().stream().map(Schema.Field::name).toList() + ")");
+        throw new AvroJsonException(
+            path + "." + name,
+            path
+                + "."
+                + name
+                + " is not a field of "
+                + schema.getName()
+                + " (fields: "
+                + schema.getFields().stream().map(Schema.Field::name).toList()
+                + ")");
       }
     }
     return record;
@@ -222,7 +234,8 @@ public final class AvroJson {
       try {
         return toAvro(json, branch, path);
       } catch (AvroJsonException e) {
-        expected.add(branch.getType() == Schema.Type.RECORD ? branch.getName() : branch.getType().getName());
+        expected.add(
+            branch.getType() == Schema.Type.RECORD ? branch.getName() : branch.getType().getName());
       }
     }
     throw mismatch(path, json, "one of " + expected);
@@ -237,10 +250,12 @@ public final class AvroJson {
       try {
         return Instant.parse(json.textValue()).toEpochMilli();
       } catch (DateTimeParseException e) {
-        throw mismatch(path, json, "epoch milliseconds or an ISO-8601 instant like 2026-01-01T00:00:00Z");
+        throw mismatch(
+            path, json, "epoch milliseconds or an ISO-8601 instant like 2026-01-01T00:00:00Z");
       }
     }
-    throw mismatch(path, json, timestamp ? "epoch milliseconds or an ISO-8601 instant" : "an integer");
+    throw mismatch(
+        path, json, timestamp ? "epoch milliseconds or an ISO-8601 instant" : "an integer");
   }
 
   private static double doubleValue(JsonNode json, String path) {

@@ -11,10 +11,9 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 /**
  * Confluent's compatibility levels, checked with Avro's {@link SchemaCompatibility}.
  *
- * <p>BACKWARD: consumers using the new schema can read data written with the previous one
- * (reader = new, writer = previous). FORWARD: the other way round. FULL: both. The
- * {@code _TRANSITIVE} variants check against every live version instead of only the latest. Stateless
- * and thread-safe.
+ * <p>BACKWARD: consumers using the new schema can read data written with the previous one (reader =
+ * new, writer = previous). FORWARD: the other way round. FULL: both. The {@code _TRANSITIVE}
+ * variants check against every live version instead of only the latest. Stateless and thread-safe.
  */
 public enum CompatibilityLevel {
   NONE(false, false, false),
@@ -48,8 +47,12 @@ public enum CompatibilityLevel {
         }
       }
     }
-    throw new IllegalArgumentException(String.format(Locale.ROOT,
-        "Invalid compatibility level '%s': use one of %s", name, List.of(values())));
+    throw new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "Invalid compatibility level '%s': use one of %s",
+            name,
+            List.of(values())));
   }
 
   /**
@@ -64,26 +67,39 @@ public enum CompatibilityLevel {
     if (this == NONE || previous.isEmpty()) {
       return problems;
     }
-    List<Schema> against = transitive ? previous : previous.subList(previous.size() - 1, previous.size());
+    List<Schema> against =
+        transitive ? previous : previous.subList(previous.size() - 1, previous.size());
     for (Schema old : against) {
       if (backward) {
-        describe(candidate, old, "new schema cannot read data written with an existing one", problems);
+        describe(
+            candidate, old, "new schema cannot read data written with an existing one", problems);
       }
       if (forward) {
-        describe(old, candidate, "an existing schema cannot read data written with the new one", problems);
+        describe(
+            old,
+            candidate,
+            "an existing schema cannot read data written with the new one",
+            problems);
       }
     }
     return problems;
   }
 
-  private static void describe(Schema reader, Schema writer, String direction, List<String> problems) {
+  private static void describe(
+      Schema reader, Schema writer, String direction, List<String> problems) {
     var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
     if (result.getCompatibility() == SchemaCompatibilityType.COMPATIBLE) {
       return;
     }
     for (Incompatibility i : result.getIncompatibilities()) {
-      problems.add(String.format(Locale.ROOT, "%s: %s at %s: %s", direction, i.getType(), i.getLocation(),
-          i.getMessage()));
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "%s: %s at %s: %s",
+              direction,
+              i.getType(),
+              i.getLocation(),
+              i.getMessage()));
     }
   }
 }

@@ -46,14 +46,21 @@ final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   @Override
   public int register(String subject, Schema schema) {
-    return cachedId(subject, schema, () -> send("POST", "/subjects/" + encode(subject) + "/versions",
-        schemaBody(schema)).path("id").asInt());
+    return cachedId(
+        subject,
+        schema,
+        () ->
+            send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema))
+                .path("id")
+                .asInt());
   }
 
   @Override
   public int idOf(String subject, Schema schema) {
-    return cachedId(subject, schema, () -> send("POST", "/subjects/" + encode(subject), schemaBody(schema))
-        .path("id").asInt());
+    return cachedId(
+        subject,
+        schema,
+        () -> send("POST", "/subjects/" + encode(subject), schemaBody(schema)).path("id").asInt());
   }
 
   @Override
@@ -62,7 +69,8 @@ final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    Schema schema = parse(send("GET", "/schemas/ids/" + id, null).path("schema").asText(), "id " + id);
+    Schema schema =
+        parse(send("GET", "/schemas/ids/" + id, null).path("schema").asText(), "id " + id);
     schemasById.putIfAbsent(id, schema);
     return schema;
   }
@@ -70,17 +78,25 @@ final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   @Override
   public RegisteredSchema latest(String subject) {
     JsonNode body = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
-    return new RegisteredSchema(body.path("subject").asText(subject), body.path("id").asInt(),
-        body.path("version").asInt(), parse(body.path("schema").asText(), "subject " + subject));
+    return new RegisteredSchema(
+        body.path("subject").asText(subject),
+        body.path("id").asInt(),
+        body.path("version").asInt(),
+        parse(body.path("schema").asText(), "subject " + subject));
   }
 
   @Override
   public boolean isCompatible(String subject, Schema schema) {
     try {
-      return send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema))
-          .path("is_compatible").asBoolean(false);
+      return send(
+              "POST",
+              "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+              schemaBody(schema))
+          .path("is_compatible")
+          .asBoolean(false);
     } catch (SchemaRegistryException e) {
-      if (e.errorCode() == ErrorCodes.SUBJECT_NOT_FOUND || e.errorCode() == ErrorCodes.VERSION_NOT_FOUND) {
+      if (e.errorCode() == ErrorCodes.SUBJECT_NOT_FOUND
+          || e.errorCode() == ErrorCodes.VERSION_NOT_FOUND) {
         return true;
       }
       throw e;
@@ -104,7 +120,8 @@ final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   private int cachedId(String subject, Schema schema, IdCall call) {
-    Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Map<Schema, Integer> ids =
+        idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
     Integer cached = ids.get(schema);
     if (cached != null) {
       return cached;
@@ -123,16 +140,19 @@ final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   private JsonNode send(String method, String path, String body) {
     URI uri = URI.create(baseUrl + path);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", ACCEPT);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", ACCEPT);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
-      request.header("Content-Type", CONTENT_TYPE)
+      request
+          .header("Content-Type", CONTENT_TYPE)
           .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     }
     HttpResponse<String> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw unreachable(method, uri, e);
     } catch (InterruptedException e) {
@@ -153,27 +173,45 @@ final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       return node;
     }
     if (node != null && node.has("error_code")) {
-      throw new SchemaRegistryException(response.statusCode(), node.path("error_code").asInt(),
-          node.path("message").asText(""));
+      throw new SchemaRegistryException(
+          response.statusCode(), node.path("error_code").asInt(), node.path("message").asText(""));
     }
     String text = response.body() == null ? "" : response.body();
-    throw new SchemaRegistryException(response.statusCode(), response.statusCode(), String.format(Locale.ROOT,
-        "unexpected answer to %s %s: %s", response.request().method(), response.uri(),
-        text.length() > 200 ? text.substring(0, 200) + "..." : text));
+    throw new SchemaRegistryException(
+        response.statusCode(),
+        response.statusCode(),
+        String.format(
+            Locale.ROOT,
+            "unexpected answer to %s %s: %s",
+            response.request().method(),
+            response.uri(),
+            text.length() > 200 ? text.substring(0, 200) + "..." : text));
   }
 
   private SchemaRegistryException unreachable(String method, URI uri, Exception cause) {
-    return new SchemaRegistryException(SchemaRegistryException.UNREACHABLE, SchemaRegistryException.UNREACHABLE,
-        String.format(Locale.ROOT, "cannot reach the schema registry for %s %s: %s (check %s and that the "
-            + "registry is up)", method, uri, cause, SchemaRegistryClients.URL_CONFIG), cause);
+    return new SchemaRegistryException(
+        SchemaRegistryException.UNREACHABLE,
+        SchemaRegistryException.UNREACHABLE,
+        String.format(
+            Locale.ROOT,
+            "cannot reach the schema registry for %s %s: %s (check %s and that the "
+                + "registry is up)",
+            method,
+            uri,
+            cause,
+            SchemaRegistryClients.URL_CONFIG),
+        cause);
   }
 
   private static Schema parse(String text, String what) {
     try {
       return new Schema.Parser().parse(text);
     } catch (RuntimeException e) {
-      throw new SchemaRegistryException(200, ErrorCodes.INVALID_SCHEMA,
-          "registry returned a schema for " + what + " that is not valid Avro: " + e.getMessage(), e);
+      throw new SchemaRegistryException(
+          200,
+          ErrorCodes.INVALID_SCHEMA,
+          "registry returned a schema for " + what + " that is not valid Avro: " + e.getMessage(),
+          e);
     }
   }
 

@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentMap;
 /** The in-memory registries of this JVM by {@code mock://} scope. Thread-safe. */
 final class MockScopes {
 
-  private static final ConcurrentMap<String, InMemorySchemaRegistryClient> SCOPES = new ConcurrentHashMap<>();
+  private static final ConcurrentMap<String, InMemorySchemaRegistryClient> SCOPES =
+      new ConcurrentHashMap<>();
 
-  private MockScopes() {
-  }
+  private MockScopes() {}
 
   static SchemaRegistryClient client(String scope) {
     return SCOPES.computeIfAbsent(scope, s -> new InMemorySchemaRegistryClient());

@@ -58,6 +58,5 @@ public interface SchemaRegistryClient extends AutoCloseable {
 
   /** Releases resources; the default does nothing. Never throws. */
   @Override
-  default void close() {
-  }
+  default void close() {}
 }

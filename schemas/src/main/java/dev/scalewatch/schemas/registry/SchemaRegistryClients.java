@@ -13,12 +13,13 @@ public final class SchemaRegistryClients {
 
   /** The Kafka-style config key of the registry URL. */
   public static final String URL_CONFIG = "schema.registry.url";
+
   /** The URL prefix of in-memory registries. */
   public static final String MOCK_PREFIX = "mock://";
+
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private SchemaRegistryClients() {
-  }
+  private SchemaRegistryClients() {}
 
   /**
    * Returns a client for a registry URL. A comma-separated list uses its first entry.
@@ -33,8 +34,12 @@ public final class SchemaRegistryClients {
     if (first.startsWith("http://") || first.startsWith("https://")) {
       return new HttpSchemaRegistryClient(first, TIMEOUT);
     }
-    throw new IllegalArgumentException(String.format(Locale.ROOT,
-        "%s must be http(s)://host:port or mock://scope, was '%s'", URL_CONFIG, url));
+    throw new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "%s must be http(s)://host:port or mock://scope, was '%s'",
+            URL_CONFIG,
+            url));
   }
 
   /**
@@ -45,8 +50,9 @@ public final class SchemaRegistryClients {
   public static SchemaRegistryClient forConfig(Map<String, ?> configs) {
     Object url = configs.get(URL_CONFIG);
     if (url == null) {
-      throw new IllegalArgumentException(URL_CONFIG
-          + " is missing: set it to the registry URL, e.g. http://localhost:8081 (or mock://test in unit tests)");
+      throw new IllegalArgumentException(
+          URL_CONFIG
+              + " is missing: set it to the registry URL, e.g. http://localhost:8081 (or mock://test in unit tests)");
     }
     return forUrl(url.toString());
   }

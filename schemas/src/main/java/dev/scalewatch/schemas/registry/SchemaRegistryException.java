@@ -26,8 +26,15 @@ public class SchemaRegistryException extends RuntimeException {
   }
 
   /** Creates an exception for an error answer or a transport failure with its cause. */
-  public SchemaRegistryException(int status, int errorCode, String registryMessage, Throwable cause) {
-    super(String.format(Locale.ROOT, "schema registry error %d (HTTP %d): %s", errorCode, status, registryMessage),
+  public SchemaRegistryException(
+      int status, int errorCode, String registryMessage, Throwable cause) {
+    super(
+        String.format(
+            Locale.ROOT,
+            "schema registry error %d (HTTP %d): %s",
+            errorCode,
+            status,
+            registryMessage),
         cause);
     this.status = status;
     this.errorCode = errorCode;

@@ -37,42 +37,54 @@ public final class AvroDecoder<T> {
   private final Function<Schema, DatumReader<T>> readerFactory;
   private final Map<Integer, DatumReader<T>> readersById = new ConcurrentHashMap<>();
 
-  private AvroDecoder(SchemaRegistryClient registry, Function<Schema, DatumReader<T>> readerFactory) {
+  private AvroDecoder(
+      SchemaRegistryClient registry, Function<Schema, DatumReader<T>> readerFactory) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.readerFactory = readerFactory;
   }
 
-  /** Returns a decoder into GenericRecords of each value's writer schema (for tools that read any topic). */
+  /**
+   * Returns a decoder into GenericRecords of each value's writer schema (for tools that read any
+   * topic).
+   */
   public static AvroDecoder<GenericRecord> generic(SchemaRegistryClient registry) {
-    return new AvroDecoder<>(registry, writer -> new GenericDatumReader<>(writer, writer, GenericData.get()));
+    return new AvroDecoder<>(
+        registry, writer -> new GenericDatumReader<>(writer, writer, GenericData.get()));
   }
 
-  /** Returns a decoder into GenericRecords of a fixed reader schema (writer data resolved to it). */
-  public static AvroDecoder<GenericRecord> generic(SchemaRegistryClient registry, Schema readerSchema) {
+  /**
+   * Returns a decoder into GenericRecords of a fixed reader schema (writer data resolved to it).
+   */
+  public static AvroDecoder<GenericRecord> generic(
+      SchemaRegistryClient registry, Schema readerSchema) {
     Objects.requireNonNull(readerSchema, "readerSchema");
-    return new AvroDecoder<>(registry, writer -> new GenericDatumReader<>(writer, readerSchema, GenericData.get()));
+    return new AvroDecoder<>(
+        registry, writer -> new GenericDatumReader<>(writer, readerSchema, GenericData.get()));
   }
 
   /** Returns a decoder into instances of a generated class (its schema is the reader schema). */
-  public static <T extends SpecificRecord> AvroDecoder<T> specific(SchemaRegistryClient registry, Class<T> type) {
+  public static <T extends SpecificRecord> AvroDecoder<T> specific(
+      SchemaRegistryClient registry, Class<T> type) {
     SpecificData model = SpecificData.getForClass(type);
     Schema reader = model.getSchema(type);
     return new AvroDecoder<>(registry, writer -> new SpecificDatumReader<>(writer, reader, model));
   }
 
   /**
-   * Returns a decoder into the generated class named like each writer schema (Confluent's
-   * {@code specific.avro.reader=true}); GenericRecord when no such class is on the class path.
+   * Returns a decoder into the generated class named like each writer schema (Confluent's {@code
+   * specific.avro.reader=true}); GenericRecord when no such class is on the class path.
    */
   public static AvroDecoder<Object> specificByWriterName(SchemaRegistryClient registry) {
-    return new AvroDecoder<>(registry, writer -> {
-      Class<?> type = SpecificData.get().getClass(writer);
-      if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
-        return new GenericDatumReader<>(writer, writer, GenericData.get());
-      }
-      SpecificData model = SpecificData.getForClass(type);
-      return new SpecificDatumReader<>(writer, model.getSchema(type), model);
-    });
+    return new AvroDecoder<>(
+        registry,
+        writer -> {
+          Class<?> type = SpecificData.get().getClass(writer);
+          if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
+            return new GenericDatumReader<>(writer, writer, GenericData.get());
+          }
+          SpecificData model = SpecificData.getForClass(type);
+          return new SpecificDatumReader<>(writer, model.getSchema(type), model);
+        });
   }
 
   /** Decodes bytes whose partition and offset are unknown; null stays null (a tombstone). */
@@ -98,14 +110,24 @@ public final class AvroDecoder<T> {
       throw AvroSerdeException.decoding(topic, partition, offset, e.getMessage(), null);
     }
     DatumReader<T> reader = readerFor(id, topic, partition, offset);
-    BinaryDecoder decoder = DecoderFactory.get()
-        .binaryDecoder(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, null);
+    BinaryDecoder decoder =
+        DecoderFactory.get()
+            .binaryDecoder(
+                bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, null);
     try {
       return reader.read(null, decoder);
     } catch (IOException | RuntimeException e) {
-      throw AvroSerdeException.decoding(topic, partition, offset, String.format(Locale.ROOT,
-          "truncated or corrupt Avro payload (%d bytes after the header) for schema id %d: %s",
-          bytes.length - WireFormat.HEADER_SIZE, id, e), e);
+      throw AvroSerdeException.decoding(
+          topic,
+          partition,
+          offset,
+          String.format(
+              Locale.ROOT,
+              "truncated or corrupt Avro payload (%d bytes after the header) for schema id %d: %s",
+              bytes.length - WireFormat.HEADER_SIZE,
+              id,
+              e),
+          e);
     }
   }
 
@@ -118,18 +140,33 @@ public final class AvroDecoder<T> {
     try {
       writer = registry.schemaById(id);
     } catch (SchemaRegistryException e) {
-      String reason = e.errorCode() == ErrorCodes.SCHEMA_NOT_FOUND
-          ? String.format(Locale.ROOT, "unknown schema id %d (%s): the value was written against another "
-              + "registry, or its schema was deleted", id, e.registryMessage())
-          : String.format(Locale.ROOT, "cannot fetch writer schema id %d: %s", id, e.getMessage());
+      String reason =
+          e.errorCode() == ErrorCodes.SCHEMA_NOT_FOUND
+              ? String.format(
+                  Locale.ROOT,
+                  "unknown schema id %d (%s): the value was written against another "
+                      + "registry, or its schema was deleted",
+                  id,
+                  e.registryMessage())
+              : String.format(
+                  Locale.ROOT, "cannot fetch writer schema id %d: %s", id, e.getMessage());
       throw AvroSerdeException.decoding(topic, partition, offset, reason, e);
     }
     DatumReader<T> reader;
     try {
       reader = readerFactory.apply(writer);
     } catch (RuntimeException e) {
-      throw AvroSerdeException.decoding(topic, partition, offset, String.format(Locale.ROOT,
-          "cannot read writer schema id %d (%s): %s", id, writer.getFullName(), e.getMessage()), e);
+      throw AvroSerdeException.decoding(
+          topic,
+          partition,
+          offset,
+          String.format(
+              Locale.ROOT,
+              "cannot read writer schema id %d (%s): %s",
+              id,
+              writer.getFullName(),
+              e.getMessage()),
+          e);
     }
     readersById.putIfAbsent(id, reader);
     return reader;

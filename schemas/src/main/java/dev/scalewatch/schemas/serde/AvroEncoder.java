@@ -23,8 +23,8 @@ import org.apache.avro.specific.SpecificRecordBase;
  * subject ({@code <topic>-value} or {@code <topic>-key}).
  *
  * <p>With auto-register on, the record's schema is registered (or found) under the subject; off, it
- * must already be there. Ids and writers are cached per schema. Failures raise
- * {@link AvroSerdeException} naming the topic and the reason. Thread-safe.
+ * must already be there. Ids and writers are cached per schema. Failures raise {@link
+ * AvroSerdeException} naming the topic and the reason. Thread-safe.
  */
 public final class AvroEncoder {
 
@@ -51,9 +51,13 @@ public final class AvroEncoder {
       return null;
     }
     if (!(record instanceof IndexedRecord indexed)) {
-      throw AvroSerdeException.encoding(topic, String.format(Locale.ROOT,
-          "value of type %s is not an Avro record (use a generated class or a GenericRecord)",
-          record.getClass().getName()), null);
+      throw AvroSerdeException.encoding(
+          topic,
+          String.format(
+              Locale.ROOT,
+              "value of type %s is not an Avro record (use a generated class or a GenericRecord)",
+              record.getClass().getName()),
+          null);
     }
     Schema schema = indexed.getSchema();
     String subject = isKey ? Topics.keySubject(topic) : Topics.valueSubject(topic);
@@ -65,14 +69,22 @@ public final class AvroEncoder {
       writers.computeIfAbsent(schema, s -> writerFor(indexed)).write(record, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
-      throw AvroSerdeException.encoding(topic, String.format(Locale.ROOT,
-          "record of %s does not match its schema id %d: %s", schema.getFullName(), id, e.getMessage()), e);
+      throw AvroSerdeException.encoding(
+          topic,
+          String.format(
+              Locale.ROOT,
+              "record of %s does not match its schema id %d: %s",
+              schema.getFullName(),
+              id,
+              e.getMessage()),
+          e);
     }
     return out.toByteArray();
   }
 
   private int schemaId(String topic, String subject, Schema schema) {
-    Map<Schema, Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+    Map<Schema, Integer> ids =
+        idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
     Integer cached = ids.get(schema);
     if (cached != null) {
       return cached;
@@ -82,9 +94,16 @@ public final class AvroEncoder {
       ids.put(schema, id);
       return id;
     } catch (SchemaRegistryException e) {
-      throw AvroSerdeException.encoding(topic, String.format(Locale.ROOT,
-          "registry refused schema %s under subject '%s' (%s): %s", schema.getFullName(), subject,
-          autoRegister ? "auto-register on" : "auto-register off: register it first", e.getMessage()), e);
+      throw AvroSerdeException.encoding(
+          topic,
+          String.format(
+              Locale.ROOT,
+              "registry refused schema %s under subject '%s' (%s): %s",
+              schema.getFullName(),
+              subject,
+              autoRegister ? "auto-register on" : "auto-register off: register it first",
+              e.getMessage()),
+          e);
     }
   }
 
@@ -93,6 +112,7 @@ public final class AvroEncoder {
     if (record instanceof SpecificRecordBase specific) {
       return new SpecificDatumWriter<>(record.getSchema(), specific.getSpecificData());
     }
-    return (DatumWriter<Object>) (DatumWriter<?>) GenericData.get().createDatumWriter(record.getSchema());
+    return (DatumWriter<Object>)
+        (DatumWriter<?>) GenericData.get().createDatumWriter(record.getSchema());
   }
 }

@@ -9,9 +9,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * A Kafka {@link Serializer} of Avro records (generated classes or GenericRecords) to the Confluent
  * wire format, under the subject {@code <topic>-value} (or {@code <topic>-key} for keys).
  *
- * <p>Either construct it with a registry client, or let Kafka create it by class and configure it with
- * {@value SerdeConfig#SCHEMA_REGISTRY_URL} and optionally {@value SerdeConfig#AUTO_REGISTER_SCHEMAS}
- * (default true). Failures raise {@link AvroSerdeException}. Thread-safe once configured.
+ * <p>Either construct it with a registry client, or let Kafka create it by class and configure it
+ * with {@value SerdeConfig#SCHEMA_REGISTRY_URL} and optionally {@value
+ * SerdeConfig#AUTO_REGISTER_SCHEMAS} (default true). Failures raise {@link AvroSerdeException}.
+ * Thread-safe once configured.
  *
  * @param <T> the record type
  */
@@ -21,9 +22,10 @@ public class AvroKafkaSerializer<T> implements Serializer<T> {
   private volatile AvroEncoder encoder;
   private volatile boolean isKey;
 
-  /** Creates a serializer that Kafka configures (needs {@value SerdeConfig#SCHEMA_REGISTRY_URL}). */
-  public AvroKafkaSerializer() {
-  }
+  /**
+   * Creates a serializer that Kafka configures (needs {@value SerdeConfig#SCHEMA_REGISTRY_URL}).
+   */
+  public AvroKafkaSerializer() {}
 
   /** Creates a serializer of values over a registry client, auto-registering schemas. */
   public AvroKafkaSerializer(SchemaRegistryClient registry) {
@@ -37,8 +39,8 @@ public class AvroKafkaSerializer<T> implements Serializer<T> {
   }
 
   /**
-   * Reads {@value SerdeConfig#SCHEMA_REGISTRY_URL} (unless constructed with a client) and
-   * {@value SerdeConfig#AUTO_REGISTER_SCHEMAS}.
+   * Reads {@value SerdeConfig#SCHEMA_REGISTRY_URL} (unless constructed with a client) and {@value
+   * SerdeConfig#AUTO_REGISTER_SCHEMAS}.
    *
    * @throws IllegalArgumentException if the URL is missing or invalid, or the flag is not a boolean
    */
@@ -48,7 +50,9 @@ public class AvroKafkaSerializer<T> implements Serializer<T> {
       registry = SchemaRegistryClients.forConfig(configs);
     }
     this.isKey = isKey;
-    this.encoder = new AvroEncoder(registry, SerdeConfig.flag(configs, SerdeConfig.AUTO_REGISTER_SCHEMAS, true));
+    this.encoder =
+        new AvroEncoder(
+            registry, SerdeConfig.flag(configs, SerdeConfig.AUTO_REGISTER_SCHEMAS, true));
   }
 
   /**
@@ -61,8 +65,10 @@ public class AvroKafkaSerializer<T> implements Serializer<T> {
   public byte[] serialize(String topic, T data) {
     AvroEncoder current = encoder;
     if (current == null) {
-      throw new IllegalStateException("AvroKafkaSerializer is not configured: construct it with a registry "
-          + "client or set " + SerdeConfig.SCHEMA_REGISTRY_URL);
+      throw new IllegalStateException(
+          "AvroKafkaSerializer is not configured: construct it with a registry "
+              + "client or set "
+              + SerdeConfig.SCHEMA_REGISTRY_URL);
     }
     return current.encode(topic, isKey, data);
   }

@@ -13,11 +13,12 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A Kafka (Streams) {@link Serde} of Avro records in the Confluent wire format.
  *
- * <p>Either give it a registry client ({@code AvroSerde.specific(Run.class, client)}) or configure it
- * like Confluent's serdes: {@code serde.configure(Map.of("schema.registry.url", url), false)}. Encoding
- * auto-registers unless {@value SerdeConfig#AUTO_REGISTER_SCHEMAS} is false. The public no-argument
- * constructor serves Kafka Streams' {@code default.value.serde} by class: it decodes GenericRecords, or
- * generated classes when {@value SerdeConfig#SPECIFIC_AVRO_READER} is true. Thread-safe once configured.
+ * <p>Either give it a registry client ({@code AvroSerde.specific(Run.class, client)}) or configure
+ * it like Confluent's serdes: {@code serde.configure(Map.of("schema.registry.url", url), false)}.
+ * Encoding auto-registers unless {@value SerdeConfig#AUTO_REGISTER_SCHEMAS} is false. The public
+ * no-argument constructor serves Kafka Streams' {@code default.value.serde} by class: it decodes
+ * GenericRecords, or generated classes when {@value SerdeConfig#SPECIFIC_AVRO_READER} is true.
+ * Thread-safe once configured.
  *
  * @param <T> the record type
  */
@@ -32,7 +33,9 @@ public final class AvroSerde<T> implements Serde<T> {
     this(null, null);
   }
 
-  private AvroSerde(Function<SchemaRegistryClient, AvroDecoder<T>> decoderFactory, SchemaRegistryClient registry) {
+  private AvroSerde(
+      Function<SchemaRegistryClient, AvroDecoder<T>> decoderFactory,
+      SchemaRegistryClient registry) {
     this.decoderFactory = decoderFactory;
     if (registry != null) {
       use(registry, decoderFactory);
@@ -44,8 +47,12 @@ public final class AvroSerde<T> implements Serde<T> {
     return new AvroSerde<>(registry -> AvroDecoder.specific(registry, type), null);
   }
 
-  /** Returns a serde of a generated class over a registry client (values; configure to use for keys). */
-  public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> type, SchemaRegistryClient registry) {
+  /**
+   * Returns a serde of a generated class over a registry client (values; configure to use for
+   * keys).
+   */
+  public static <T extends SpecificRecord> AvroSerde<T> specific(
+      Class<T> type, SchemaRegistryClient registry) {
     return new AvroSerde<>(r -> AvroDecoder.specific(r, type), registry);
   }
 
@@ -60,7 +67,8 @@ public final class AvroSerde<T> implements Serde<T> {
   }
 
   /**
-   * Configures both sides; reads {@value SerdeConfig#SCHEMA_REGISTRY_URL} unless built with a client.
+   * Configures both sides; reads {@value SerdeConfig#SCHEMA_REGISTRY_URL} unless built with a
+   * client.
    *
    * @throws IllegalArgumentException if the URL is missing or invalid
    */
@@ -68,7 +76,11 @@ public final class AvroSerde<T> implements Serde<T> {
   public synchronized void configure(Map<String, ?> configs, boolean isKey) {
     if (serializer == null) {
       SchemaRegistryClient registry = SchemaRegistryClients.forConfig(configs);
-      use(registry, decoderFactory != null ? decoderFactory : r -> AvroKafkaDeserializer.decoderFor(r, configs));
+      use(
+          registry,
+          decoderFactory != null
+              ? decoderFactory
+              : r -> AvroKafkaDeserializer.decoderFor(r, configs));
     }
     serializer.configure(configs, isKey);
   }
@@ -85,15 +97,18 @@ public final class AvroSerde<T> implements Serde<T> {
     return deserializer;
   }
 
-  private void use(SchemaRegistryClient registry, Function<SchemaRegistryClient, AvroDecoder<T>> decoders) {
+  private void use(
+      SchemaRegistryClient registry, Function<SchemaRegistryClient, AvroDecoder<T>> decoders) {
     serializer = new AvroKafkaSerializer<>(registry);
     deserializer = new AvroKafkaDeserializer<>(decoders.apply(registry));
   }
 
   private void requireConfigured() {
     if (serializer == null) {
-      throw new IllegalStateException("AvroSerde is not configured: build it with a registry client or call "
-          + "configure() with " + SerdeConfig.SCHEMA_REGISTRY_URL);
+      throw new IllegalStateException(
+          "AvroSerde is not configured: build it with a registry client or call "
+              + "configure() with "
+              + SerdeConfig.SCHEMA_REGISTRY_URL);
     }
   }
 }

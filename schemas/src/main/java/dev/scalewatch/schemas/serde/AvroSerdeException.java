@@ -7,8 +7,8 @@ import org.apache.kafka.common.errors.SerializationException;
  * A value could not be encoded to or decoded from the Confluent wire format.
  *
  * <p>The message names the topic, partition and offset where known, and the reason (bad magic byte,
- * unknown schema id, truncated Avro, incompatible reader, registry refusal). A Kafka consumer wraps it
- * in a {@code RecordDeserializationException} that carries the partition and offset.
+ * unknown schema id, truncated Avro, incompatible reader, registry refusal). A Kafka consumer wraps
+ * it in a {@code RecordDeserializationException} that carries the partition and offset.
  */
 public class AvroSerdeException extends SerializationException {
 
@@ -19,15 +19,20 @@ public class AvroSerdeException extends SerializationException {
   private final Long offset;
   private final String reason;
 
-  AvroSerdeException(String action, String topic, Integer partition, Long offset, String reason, Throwable cause) {
-    super(String.format(Locale.ROOT, "cannot %s %s: %s", action, where(topic, partition, offset), reason), cause);
+  AvroSerdeException(
+      String action, String topic, Integer partition, Long offset, String reason, Throwable cause) {
+    super(
+        String.format(
+            Locale.ROOT, "cannot %s %s: %s", action, where(topic, partition, offset), reason),
+        cause);
     this.topic = topic;
     this.partition = partition;
     this.offset = offset;
     this.reason = reason;
   }
 
-  static AvroSerdeException decoding(String topic, Integer partition, Long offset, String reason, Throwable cause) {
+  static AvroSerdeException decoding(
+      String topic, Integer partition, Long offset, String reason, Throwable cause) {
     return new AvroSerdeException("decode record of", topic, partition, offset, reason, cause);
   }
 

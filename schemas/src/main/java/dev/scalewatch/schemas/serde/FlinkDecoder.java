@@ -11,10 +11,10 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
 
 /**
- * The decoder of a Flink deserialization schema in a serializable form: the registry URL and either a
- * generated class or a reader schema (kept as text). The {@link AvroDecoder} is created on first use on
- * the task manager. Names the Flink type with Avro type infos, so {@code pipeline.generic-types=false}
- * holds. Thread-safe.
+ * The decoder of a Flink deserialization schema in a serializable form: the registry URL and either
+ * a generated class or a reader schema (kept as text). The {@link AvroDecoder} is created on first
+ * use on the task manager. Names the Flink type with Avro type infos, so {@code
+ * pipeline.generic-types=false} holds. Thread-safe.
  *
  * @param <T> the decoded type
  */
@@ -33,7 +33,8 @@ final class FlinkDecoder<T> implements Serializable {
     this.readerSchema = readerSchema;
   }
 
-  static <T extends SpecificRecordBase> FlinkDecoder<T> specific(String registryUrl, Class<T> type) {
+  static <T extends SpecificRecordBase> FlinkDecoder<T> specific(
+      String registryUrl, Class<T> type) {
     return new FlinkDecoder<>(registryUrl, type, null);
   }
 
@@ -55,7 +56,8 @@ final class FlinkDecoder<T> implements Serializable {
   private AvroDecoder<T> create() {
     var registry = SchemaRegistryClients.forUrl(registryUrl);
     if (readerSchema != null) {
-      return (AvroDecoder<T>) AvroDecoder.generic(registry, new Schema.Parser().parse(readerSchema));
+      return (AvroDecoder<T>)
+          AvroDecoder.generic(registry, new Schema.Parser().parse(readerSchema));
     }
     return (AvroDecoder<T>) AvroDecoder.specific(registry, (Class) type);
   }
@@ -63,7 +65,8 @@ final class FlinkDecoder<T> implements Serializable {
   @SuppressWarnings({"unchecked", "rawtypes"})
   TypeInformation<T> typeInformation() {
     if (readerSchema != null) {
-      return (TypeInformation<T>) new GenericRecordAvroTypeInfo(new Schema.Parser().parse(readerSchema));
+      return (TypeInformation<T>)
+          new GenericRecordAvroTypeInfo(new Schema.Parser().parse(readerSchema));
     }
     return new AvroTypeInfo(type);
   }

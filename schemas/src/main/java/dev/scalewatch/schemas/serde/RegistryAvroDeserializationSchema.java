@@ -8,12 +8,13 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
- * A Flink {@link DeserializationSchema} of Confluent wire-format bytes into Avro records. It does not see
- * partition and offset: prefer {@link RegistryAvroRecordDeserializationSchema} with a KafkaSource.
+ * A Flink {@link DeserializationSchema} of Confluent wire-format bytes into Avro records. It does
+ * not see partition and offset: prefer {@link RegistryAvroRecordDeserializationSchema} with a
+ * KafkaSource.
  *
- * <p>Serializable (registry URL, topic for messages, target type); the decoder is created on the task
- * manager. Bad bytes raise {@link AvroSerdeException} naming the topic and the reason (the task fails).
- * Produces Avro type infos, so it works with {@code pipeline.generic-types=false}.
+ * <p>Serializable (registry URL, topic for messages, target type); the decoder is created on the
+ * task manager. Bad bytes raise {@link AvroSerdeException} naming the topic and the reason (the
+ * task fails). Produces Avro type infos, so it works with {@code pipeline.generic-types=false}.
  *
  * @param <T> the decoded type
  */
@@ -30,15 +31,16 @@ public final class RegistryAvroDeserializationSchema<T> implements Deserializati
   }
 
   /** Returns a schema decoding a topic into a generated class. */
-  public static <T extends SpecificRecordBase> RegistryAvroDeserializationSchema<T> specific(Class<T> type,
-      String registryUrl, String topic) {
+  public static <T extends SpecificRecordBase> RegistryAvroDeserializationSchema<T> specific(
+      Class<T> type, String registryUrl, String topic) {
     return new RegistryAvroDeserializationSchema<>(FlinkDecoder.specific(registryUrl, type), topic);
   }
 
   /** Returns a schema decoding a topic into GenericRecords of a reader schema. */
-  public static RegistryAvroDeserializationSchema<GenericRecord> generic(Schema readerSchema, String registryUrl,
-      String topic) {
-    return new RegistryAvroDeserializationSchema<>(FlinkDecoder.generic(registryUrl, readerSchema), topic);
+  public static RegistryAvroDeserializationSchema<GenericRecord> generic(
+      Schema readerSchema, String registryUrl, String topic) {
+    return new RegistryAvroDeserializationSchema<>(
+        FlinkDecoder.generic(registryUrl, readerSchema), topic);
   }
 
   @Override

@@ -13,19 +13,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Flink {@link KafkaRecordDeserializationSchema} of Confluent wire-format values into Avro records,
- * for {@code KafkaSource.builder().setDeserializer(...)}; it sees each record's topic, partition and offset.
+ * A Flink {@link KafkaRecordDeserializationSchema} of Confluent wire-format values into Avro
+ * records, for {@code KafkaSource.builder().setDeserializer(...)}; it sees each record's topic,
+ * partition and offset.
  *
- * <p>Tombstones (null values) are dropped. Bad bytes raise an {@link IOException} whose message names
- * topic, partition, offset and reason (the task fails), or, with {@link #skippingBadRecords()}, are logged
- * at WARN with the same message and dropped. Serializable; the decoder is created on the task manager.
+ * <p>Tombstones (null values) are dropped. Bad bytes raise an {@link IOException} whose message
+ * names topic, partition, offset and reason (the task fails), or, with {@link
+ * #skippingBadRecords()}, are logged at WARN with the same message and dropped. Serializable; the
+ * decoder is created on the task manager.
  *
  * @param <T> the decoded type
  */
-public final class RegistryAvroRecordDeserializationSchema<T> implements KafkaRecordDeserializationSchema<T> {
+public final class RegistryAvroRecordDeserializationSchema<T>
+    implements KafkaRecordDeserializationSchema<T> {
 
   private static final long serialVersionUID = 1L;
-  private static final Logger LOG = LoggerFactory.getLogger(RegistryAvroRecordDeserializationSchema.class);
+  private static final Logger LOG =
+      LoggerFactory.getLogger(RegistryAvroRecordDeserializationSchema.class);
 
   private final FlinkDecoder<T> decoder;
   private final boolean skipBadRecords;
@@ -36,15 +40,19 @@ public final class RegistryAvroRecordDeserializationSchema<T> implements KafkaRe
   }
 
   /** Returns a schema decoding values into a generated class, failing on bad bytes. */
-  public static <T extends SpecificRecordBase> RegistryAvroRecordDeserializationSchema<T> specific(Class<T> type,
-      String registryUrl) {
-    return new RegistryAvroRecordDeserializationSchema<>(FlinkDecoder.specific(registryUrl, type), false);
+  public static <T extends SpecificRecordBase> RegistryAvroRecordDeserializationSchema<T> specific(
+      Class<T> type, String registryUrl) {
+    return new RegistryAvroRecordDeserializationSchema<>(
+        FlinkDecoder.specific(registryUrl, type), false);
   }
 
-  /** Returns a schema decoding values into GenericRecords of a reader schema, failing on bad bytes. */
-  public static RegistryAvroRecordDeserializationSchema<GenericRecord> generic(Schema readerSchema,
-      String registryUrl) {
-    return new RegistryAvroRecordDeserializationSchema<>(FlinkDecoder.generic(registryUrl, readerSchema), false);
+  /**
+   * Returns a schema decoding values into GenericRecords of a reader schema, failing on bad bytes.
+   */
+  public static RegistryAvroRecordDeserializationSchema<GenericRecord> generic(
+      Schema readerSchema, String registryUrl) {
+    return new RegistryAvroRecordDeserializationSchema<>(
+        FlinkDecoder.generic(registryUrl, readerSchema), false);
   }
 
   /** Returns a copy that logs and drops records it cannot decode instead of failing. */
@@ -63,13 +71,17 @@ public final class RegistryAvroRecordDeserializationSchema<T> implements KafkaRe
    * @throws IOException naming topic, partition, offset and reason, unless bad records are skipped
    */
   @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) throws IOException {
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out)
+      throws IOException {
     if (record.value() == null) {
       return;
     }
     T value;
     try {
-      value = decoder.decoder().decode(record.topic(), record.partition(), record.offset(), record.value());
+      value =
+          decoder
+              .decoder()
+              .decode(record.topic(), record.partition(), record.offset(), record.value());
     } catch (AvroSerdeException e) {
       if (skipBadRecords) {
         LOG.warn("dropped a record: {}", e.getMessage());

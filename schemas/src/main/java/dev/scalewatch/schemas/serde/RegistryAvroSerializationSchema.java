@@ -5,12 +5,12 @@ import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 
 /**
- * A Flink {@link SerializationSchema} of Avro records to the Confluent wire format under
- * {@code <topic>-value} (or {@code -key}), for {@code KafkaRecordSerializationSchema.builder()}.
+ * A Flink {@link SerializationSchema} of Avro records to the Confluent wire format under {@code
+ * <topic>-value} (or {@code -key}), for {@code KafkaRecordSerializationSchema.builder()}.
  *
- * <p>Serializable: it carries the registry URL and topic; the registry client is created on the task
- * manager. Failures raise {@link AvroSerdeException} (the task fails and restarts). Not shared across
- * threads by Flink; safe anyway.
+ * <p>Serializable: it carries the registry URL and topic; the registry client is created on the
+ * task manager. Failures raise {@link AvroSerdeException} (the task fails and restarts). Not shared
+ * across threads by Flink; safe anyway.
  *
  * @param <T> the record type (a generated class or GenericRecord)
  */
@@ -24,7 +24,8 @@ public final class RegistryAvroSerializationSchema<T> implements SerializationSc
   private final boolean autoRegister;
   private transient volatile AvroEncoder encoder;
 
-  private RegistryAvroSerializationSchema(String registryUrl, String topic, boolean isKey, boolean autoRegister) {
+  private RegistryAvroSerializationSchema(
+      String registryUrl, String topic, boolean isKey, boolean autoRegister) {
     this.registryUrl = Objects.requireNonNull(registryUrl, "registryUrl");
     this.topic = Objects.requireNonNull(topic, "topic");
     this.isKey = isKey;

@@ -9,13 +9,16 @@ public final class SerdeConfig {
 
   /** Registry URL: {@code http(s)://host:port} or {@code mock://scope}. Required. */
   public static final String SCHEMA_REGISTRY_URL = SchemaRegistryClients.URL_CONFIG;
+
   /** Whether the serializer registers unknown schemas; default true. */
   public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
-  /** Whether the deserializer returns generated classes named like the writer schema; default false. */
+
+  /**
+   * Whether the deserializer returns generated classes named like the writer schema; default false.
+   */
   public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
 
-  private SerdeConfig() {
-  }
+  private SerdeConfig() {}
 
   /**
    * Reads a boolean config given as Boolean or text.
@@ -34,7 +37,7 @@ public final class SerdeConfig {
     if (text.equals("true") || text.equals("false")) {
       return Boolean.parseBoolean(text);
     }
-    throw new IllegalArgumentException(String.format(Locale.ROOT,
-        "%s must be true or false, was '%s'", key, value));
+    throw new IllegalArgumentException(
+        String.format(Locale.ROOT, "%s must be true or false, was '%s'", key, value));
   }
 }

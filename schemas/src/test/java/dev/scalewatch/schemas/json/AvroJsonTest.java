@@ -17,9 +17,13 @@ class AvroJsonTest {
 
   @Test
   void shouldFillUntaggedUnionsDefaultsAndIsoTimestamps() throws Exception {
-    GenericRecord eval = AvroJson.toRecord(json("""
+    GenericRecord eval =
+        AvroJson.toRecord(
+            json(
+                """
         {"project":"p","run_id":"r","step":5,"task":"t","metric":"acc","value":0.5,
-         "stderr":0.01,"event_time":"2026-01-01T00:00:00Z"}"""), EvalResult.getClassSchema());
+         "stderr":0.01,"event_time":"2026-01-01T00:00:00Z"}"""),
+            EvalResult.getClassSchema());
 
     assertThat(eval.get("stderr")).isEqualTo(0.01);
     assertThat(eval.get("shots")).isNull();
@@ -28,9 +32,13 @@ class AvroJsonTest {
 
   @Test
   void shouldReadIntoGeneratedClassWithInstants() throws Exception {
-    MetricPoint point = AvroJson.toSpecific(json("""
+    MetricPoint point =
+        AvroJson.toSpecific(
+            json(
+                """
         {"project":"p","run_id":"r","step":7,"metric":"loss","value":"-Infinity",
-         "event_time":"2026-01-01T00:00:00Z"}"""), MetricPoint.class);
+         "event_time":"2026-01-01T00:00:00Z"}"""),
+            MetricPoint.class);
 
     assertThat(point.getEventTime()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     assertThat(point.getValue()).isEqualTo(Double.NEGATIVE_INFINITY);
@@ -39,9 +47,13 @@ class AvroJsonTest {
 
   @Test
   void shouldKeepNaNAndInfinityBothWays() throws Exception {
-    GenericRecord point = AvroJson.toRecord(json("""
+    GenericRecord point =
+        AvroJson.toRecord(
+            json(
+                """
         {"project":"p","run_id":"r","step":5,"metric":"loss","value":"NaN","flops":"Infinity",
-         "event_time":1}"""), MetricPoint.getClassSchema());
+         "event_time":1}"""),
+            MetricPoint.getClassSchema());
 
     assertThat((Double) point.get("value")).isNaN();
     JsonNode back = AvroJson.toJson(point);
@@ -52,25 +64,38 @@ class AvroJsonTest {
 
   @Test
   void shouldNameFieldAndValueOfWrongType() {
-    assertThatThrownBy(() -> AvroJson.toRecord(json("""
+    assertThatThrownBy(
+            () ->
+                AvroJson.toRecord(
+                    json(
+                        """
         {"project":"p","run_id":"r","step":"ten","metric":"loss","value":1,"event_time":1}"""),
-        MetricPoint.getClassSchema()))
+                    MetricPoint.getClassSchema()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("MetricPoint.step must be an integer: \"ten\"");
   }
 
   @Test
   void shouldNameMissingRequiredField() {
-    assertThatThrownBy(() -> AvroJson.toRecord(json("""
-        {"project":"p","step":1,"metric":"loss","value":1,"event_time":1}"""), MetricPoint.getClassSchema()))
+    assertThatThrownBy(
+            () ->
+                AvroJson.toRecord(
+                    json(
+                        """
+        {"project":"p","step":1,"metric":"loss","value":1,"event_time":1}"""),
+                    MetricPoint.getClassSchema()))
         .hasMessageStartingWith("MetricPoint.run_id is required");
   }
 
   @Test
   void shouldRejectUnknownFieldListingTheKnownOnes() {
-    assertThatThrownBy(() -> AvroJson.toRecord(json("""
+    assertThatThrownBy(
+            () ->
+                AvroJson.toRecord(
+                    json(
+                        """
         {"project":"p","run_id":"r","step":1,"metric":"loss","value":1,"event_time":1,"lr":3e-4}"""),
-        MetricPoint.getClassSchema()))
+                    MetricPoint.getClassSchema()))
         .hasMessageContaining("MetricPoint.lr is not a field of MetricPoint");
   }
 }

@@ -23,7 +23,8 @@ class InMemorySchemaRegistryClientTest {
   void shouldShareOneRegistryPerScope() {
     int id = registry.register("a-value", MetricPoint.getClassSchema());
 
-    assertThat(SchemaRegistryClients.forUrl("mock://" + SCOPE).schemaById(id)).isEqualTo(MetricPoint.getClassSchema());
+    assertThat(SchemaRegistryClients.forUrl("mock://" + SCOPE).schemaById(id))
+        .isEqualTo(MetricPoint.getClassSchema());
     assertThat(SchemaRegistryClients.forUrl("mock://other-scope").subjects()).isEmpty();
   }
 
@@ -39,28 +40,33 @@ class InMemorySchemaRegistryClientTest {
   @Test
   void shouldRefuseIncompatibleSchemaWith409() {
     registry.register("s", record(SchemaBuilder.record("R").fields().requiredString("a")));
-    Schema incompatible = record(SchemaBuilder.record("R").fields().requiredString("a").requiredInt("b"));
+    Schema incompatible =
+        record(SchemaBuilder.record("R").fields().requiredString("a").requiredInt("b"));
 
     assertThat(registry.isCompatible("s", incompatible)).isFalse();
     assertThatThrownBy(() -> registry.register("s", incompatible))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.status()).isEqualTo(409);
-          assertThat(e.errorCode()).isEqualTo(409);
-          assertThat(e.registryMessage()).contains("READER_FIELD_MISSING_DEFAULT_VALUE");
-        });
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.errorCode()).isEqualTo(409);
+              assertThat(e.registryMessage()).contains("READER_FIELD_MISSING_DEFAULT_VALUE");
+            });
   }
 
   @Test
   void shouldAnswer40401ForAnUnknownSubject() {
     assertThatThrownBy(() -> registry.latest("nope"))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
   }
 
   @Test
   void shouldRefuseAUrlThatIsNeitherHttpNorMock() {
     assertThatThrownBy(() -> SchemaRegistryClients.forUrl("localhost:8081"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("schema.registry.url must be http(s)://host:port or mock://scope, was 'localhost:8081'");
+        .hasMessage(
+            "schema.registry.url must be http(s)://host:port or mock://scope, was 'localhost:8081'");
   }
 
   private static Schema record(SchemaBuilder.FieldAssembler<Schema> fields) {

@@ -29,10 +29,12 @@ class AvroDecoderTest {
   @Test
   void shouldRoundTripASpecificRecordKeepingNanAndInfinities() {
     AvroDecoder<MetricPoint> decoder = AvroDecoder.specific(registry, MetricPoint.class);
-    for (double value : new double[] {2.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+    for (double value :
+        new double[] {2.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
       MetricPoint point = Samples.metric(100, value);
 
-      MetricPoint back = decoder.decode(Topics.METRICS, 0, 5L, encoder.encode(Topics.METRICS, false, point));
+      MetricPoint back =
+          decoder.decode(Topics.METRICS, 0, 5L, encoder.encode(Topics.METRICS, false, point));
 
       Samples.assertSamePoint(back, point);
     }
@@ -60,13 +62,19 @@ class AvroDecoderTest {
 
   @Test
   void shouldRoundTripAGenericRecord() {
-    Schema schema = SchemaBuilder.record("Probe").namespace("test").fields()
-        .requiredString("name").requiredDouble("value").endRecord();
+    Schema schema =
+        SchemaBuilder.record("Probe")
+            .namespace("test")
+            .fields()
+            .requiredString("name")
+            .requiredDouble("value")
+            .endRecord();
     GenericRecord probe = new GenericData.Record(schema);
     probe.put("name", "p");
     probe.put("value", Double.NaN);
 
-    GenericRecord back = AvroDecoder.generic(registry).decode("probes", encoder.encode("probes", false, probe));
+    GenericRecord back =
+        AvroDecoder.generic(registry).decode("probes", encoder.encode("probes", false, probe));
 
     assertThat(back.get("name").toString()).isEqualTo("p");
     assertThat((Double) back.get("value")).isNaN();
@@ -74,10 +82,19 @@ class AvroDecoderTest {
 
   @Test
   void shouldFillDefaultsWhenReadingDataOfAnOlderWriter() {
-    Schema older = SchemaBuilder.record("MetricPoint").namespace("dev.scalewatch.schemas").fields()
-        .requiredString("project").requiredString("run_id").requiredLong("step")
-        .name("event_time").type(Schema.create(Schema.Type.LONG)).noDefault()
-        .requiredString("metric").requiredDouble("value").endRecord();
+    Schema older =
+        SchemaBuilder.record("MetricPoint")
+            .namespace("dev.scalewatch.schemas")
+            .fields()
+            .requiredString("project")
+            .requiredString("run_id")
+            .requiredLong("step")
+            .name("event_time")
+            .type(Schema.create(Schema.Type.LONG))
+            .noDefault()
+            .requiredString("metric")
+            .requiredDouble("value")
+            .endRecord();
     GenericRecord old = new GenericData.Record(older);
     old.put("project", "p");
     old.put("run_id", "r");
@@ -86,8 +103,9 @@ class AvroDecoderTest {
     old.put("metric", "loss");
     old.put("value", 4.0);
 
-    MetricPoint read = AvroDecoder.specific(registry, MetricPoint.class)
-        .decode("old-metrics", encoder.encode("old-metrics", false, old));
+    MetricPoint read =
+        AvroDecoder.specific(registry, MetricPoint.class)
+            .decode("old-metrics", encoder.encode("old-metrics", false, old));
 
     assertThat(read.getSplit()).isEqualTo("train");
     assertThat(read.getTokensSeen()).isNull();
@@ -102,7 +120,8 @@ class AvroDecoderTest {
 
   @Test
   void shouldNameTopicPartitionOffsetAndReasonForAWrongMagicByte() {
-    assertThatThrownBy(() -> AvroDecoder.generic(registry).decode(Topics.METRICS, 2, 41L, "loss=3".getBytes()))
+    assertThatThrownBy(
+            () -> AvroDecoder.generic(registry).decode(Topics.METRICS, 2, 41L, "loss=3".getBytes()))
         .isInstanceOf(AvroSerdeException.class)
         .hasMessageContaining("topic 'scalewatch.metrics' partition 2 offset 41")
         .hasMessageContaining("unknown magic byte 108");
@@ -110,7 +129,8 @@ class AvroDecoderTest {
 
   @Test
   void shouldNameTheReasonForBytesShorterThanTheHeader() {
-    assertThatThrownBy(() -> AvroDecoder.generic(registry).decode(Topics.METRICS, 0, 1L, new byte[] {0, 0}))
+    assertThatThrownBy(
+            () -> AvroDecoder.generic(registry).decode(Topics.METRICS, 0, 1L, new byte[] {0, 0}))
         .isInstanceOf(AvroSerdeException.class)
         .hasMessageContaining("partition 0 offset 1")
         .hasMessageContaining("shorter than the 5-byte wire-format header");
@@ -131,8 +151,10 @@ class AvroDecoderTest {
     byte[] full = encoder.encode(Topics.METRICS, false, Samples.metric(1, 1.0));
     byte[] truncated = Arrays.copyOf(full, full.length - 4);
 
-    assertThatThrownBy(() -> AvroDecoder.specific(registry, MetricPoint.class)
-        .decode(Topics.METRICS, 0, 12L, truncated))
+    assertThatThrownBy(
+            () ->
+                AvroDecoder.specific(registry, MetricPoint.class)
+                    .decode(Topics.METRICS, 0, 12L, truncated))
         .isInstanceOf(AvroSerdeException.class)
         .hasMessageContaining("topic 'scalewatch.metrics' partition 0 offset 12")
         .hasMessageContaining("truncated or corrupt Avro payload")

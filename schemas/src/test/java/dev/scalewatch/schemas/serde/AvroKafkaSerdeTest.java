@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class AvroKafkaSerdeTest {
 
   private static final String SCOPE = "kafka-serde-test";
-  private static final Map<String, Object> CONFIG = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + SCOPE);
+  private static final Map<String, Object> CONFIG =
+      Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + SCOPE);
 
   @AfterEach
   void dropScope() {
@@ -28,11 +29,17 @@ class AvroKafkaSerdeTest {
     try (var serializer = new AvroKafkaSerializer<MetricPoint>();
         var deserializer = new AvroKafkaDeserializer<Object>()) {
       serializer.configure(CONFIG, false);
-      deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + SCOPE,
-          SerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+      deserializer.configure(
+          Map.of(
+              SerdeConfig.SCHEMA_REGISTRY_URL,
+              "mock://" + SCOPE,
+              SerdeConfig.SPECIFIC_AVRO_READER,
+              "true"),
+          false);
       MetricPoint point = Samples.metric(3, Double.NaN);
 
-      Object back = deserializer.deserialize(Topics.METRICS, serializer.serialize(Topics.METRICS, point));
+      Object back =
+          deserializer.deserialize(Topics.METRICS, serializer.serialize(Topics.METRICS, point));
 
       Samples.assertSamePoint(back, point);
     }
@@ -45,8 +52,9 @@ class AvroKafkaSerdeTest {
       serializer.configure(CONFIG, false);
       deserializer.configure(CONFIG, false);
 
-      Object back = deserializer.deserialize(Topics.METRICS, serializer.serialize(Topics.METRICS,
-          Samples.metric(3, 1.5)));
+      Object back =
+          deserializer.deserialize(
+              Topics.METRICS, serializer.serialize(Topics.METRICS, Samples.metric(3, 1.5)));
 
       assertThat(back).isInstanceOf(GenericRecord.class);
       assertThat(((GenericRecord) back).get("value")).isEqualTo(1.5);
@@ -69,10 +77,12 @@ class AvroKafkaSerdeTest {
   void shouldNameTheTopicWhenTheDeserializerGetsBadBytes() {
     SchemaRegistryClient registry = SchemaRegistryClients.forUrl("mock://" + SCOPE);
     try (var deserializer = AvroKafkaDeserializer.specific(registry, MetricPoint.class)) {
-      assertThatThrownBy(() -> deserializer.deserialize(Topics.METRICS, new byte[] {1, 2, 3, 4, 5, 6}))
+      assertThatThrownBy(
+              () -> deserializer.deserialize(Topics.METRICS, new byte[] {1, 2, 3, 4, 5, 6}))
           .isInstanceOf(AvroSerdeException.class)
-          .hasMessage("cannot decode record of topic 'scalewatch.metrics': unknown magic byte 1 (expected 0): "
-              + "not the Confluent wire format; was it written by a plain Avro, JSON or string producer?");
+          .hasMessage(
+              "cannot decode record of topic 'scalewatch.metrics': unknown magic byte 1 (expected 0): "
+                  + "not the Confluent wire format; was it written by a plain Avro, JSON or string producer?");
     }
   }
 
@@ -104,8 +114,13 @@ class AvroKafkaSerdeTest {
   @Test
   void shouldDecodeGeneratedClassesWithTheSerdeKafkaStreamsCreatesByClass() {
     try (Serde<Object> serde = new AvroSerde<>()) {
-      serde.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + SCOPE,
-          SerdeConfig.SPECIFIC_AVRO_READER, "true"), false);
+      serde.configure(
+          Map.of(
+              SerdeConfig.SCHEMA_REGISTRY_URL,
+              "mock://" + SCOPE,
+              SerdeConfig.SPECIFIC_AVRO_READER,
+              "true"),
+          false);
       MetricPoint point = Samples.metric(4, 2.0);
 
       byte[] bytes = serde.serializer().serialize(Topics.METRICS, point);
@@ -117,22 +132,31 @@ class AvroKafkaSerdeTest {
   @Test
   void shouldRefuseToServeAnUnconfiguredSerde() {
     assertThatThrownBy(() -> AvroSerde.generic().serializer())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("schema.registry.url");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("schema.registry.url");
   }
 
   @Test
   void shouldRefuseAMissingRegistryUrl() {
     try (var serializer = new AvroKafkaSerializer<MetricPoint>()) {
       assertThatThrownBy(() -> serializer.configure(Map.of(), false))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("schema.registry.url is missing");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("schema.registry.url is missing");
     }
   }
 
   @Test
   void shouldRefuseANonBooleanAutoRegisterFlag() {
     try (var serializer = new AvroKafkaSerializer<MetricPoint>()) {
-      assertThatThrownBy(() -> serializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "mock://" + SCOPE,
-          SerdeConfig.AUTO_REGISTER_SCHEMAS, "yes"), false))
+      assertThatThrownBy(
+              () ->
+                  serializer.configure(
+                      Map.of(
+                          SerdeConfig.SCHEMA_REGISTRY_URL,
+                          "mock://" + SCOPE,
+                          SerdeConfig.AUTO_REGISTER_SCHEMAS,
+                          "yes"),
+                      false))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("auto.register.schemas must be true or false, was 'yes'");
     }

@@ -29,11 +29,14 @@ class FlinkSchemasTest {
   }
 
   @Test
-  void shouldRoundTripThroughSerializationAndDeserializationSchemasAfterJavaSerialization() throws Exception {
-    var serializer = InstantiationUtil.clone(
-        RegistryAvroSerializationSchema.<MetricPoint>forValues(URL, Topics.METRICS));
-    var deserializer = InstantiationUtil.clone(
-        RegistryAvroDeserializationSchema.specific(MetricPoint.class, URL, Topics.METRICS));
+  void shouldRoundTripThroughSerializationAndDeserializationSchemasAfterJavaSerialization()
+      throws Exception {
+    var serializer =
+        InstantiationUtil.clone(
+            RegistryAvroSerializationSchema.<MetricPoint>forValues(URL, Topics.METRICS));
+    var deserializer =
+        InstantiationUtil.clone(
+            RegistryAvroDeserializationSchema.specific(MetricPoint.class, URL, Topics.METRICS));
     MetricPoint point = Samples.metric(12, Double.POSITIVE_INFINITY);
 
     MetricPoint back = deserializer.deserialize(serializer.serialize(point));
@@ -44,10 +47,13 @@ class FlinkSchemasTest {
 
   @Test
   void shouldDecodeGenericRecordsOfAReaderSchemaWithAnAvroTypeInfo() throws Exception {
-    byte[] bytes = RegistryAvroSerializationSchema.<MetricPoint>forValues(URL, Topics.METRICS)
-        .serialize(Samples.metric(5, 0.25));
-    var deserializer = InstantiationUtil.clone(
-        RegistryAvroDeserializationSchema.generic(MetricPoint.getClassSchema(), URL, Topics.METRICS));
+    byte[] bytes =
+        RegistryAvroSerializationSchema.<MetricPoint>forValues(URL, Topics.METRICS)
+            .serialize(Samples.metric(5, 0.25));
+    var deserializer =
+        InstantiationUtil.clone(
+            RegistryAvroDeserializationSchema.generic(
+                MetricPoint.getClassSchema(), URL, Topics.METRICS));
 
     GenericRecord record = deserializer.deserialize(bytes);
 
@@ -58,11 +64,14 @@ class FlinkSchemasTest {
   @Test
   void shouldEmitTheDecodedValueOfAConsumerRecord() throws IOException {
     MetricPoint point = Samples.metric(1, 3.0);
-    byte[] bytes = RegistryAvroSerializationSchema.<MetricPoint>forValues(URL, Topics.METRICS).serialize(point);
+    byte[] bytes =
+        RegistryAvroSerializationSchema.<MetricPoint>forValues(URL, Topics.METRICS)
+            .serialize(point);
     List<MetricPoint> out = new ArrayList<>();
 
     RegistryAvroRecordDeserializationSchema.specific(MetricPoint.class, URL)
-        .deserialize(new ConsumerRecord<>(Topics.METRICS, 0, 0L, null, bytes), new ListCollector<>(out));
+        .deserialize(
+            new ConsumerRecord<>(Topics.METRICS, 0, 0L, null, bytes), new ListCollector<>(out));
 
     assertThat(out).containsExactly(point);
   }
@@ -70,7 +79,8 @@ class FlinkSchemasTest {
   @Test
   void shouldNameTopicPartitionAndOffsetOfABadRecord() {
     var schema = RegistryAvroRecordDeserializationSchema.specific(MetricPoint.class, URL);
-    ConsumerRecord<byte[], byte[]> bad = new ConsumerRecord<>(Topics.METRICS, 3, 99L, null, new byte[] {0, 0, 0, 0, 42});
+    ConsumerRecord<byte[], byte[]> bad =
+        new ConsumerRecord<>(Topics.METRICS, 3, 99L, null, new byte[] {0, 0, 0, 0, 42});
 
     assertThatThrownBy(() -> schema.deserialize(bad, new ListCollector<>(new ArrayList<>())))
         .isInstanceOf(IOException.class)
@@ -80,11 +90,16 @@ class FlinkSchemasTest {
 
   @Test
   void shouldDropBadRecordsAndTombstonesWhenSkipping() throws IOException {
-    var schema = RegistryAvroRecordDeserializationSchema.specific(MetricPoint.class, URL).skippingBadRecords();
+    var schema =
+        RegistryAvroRecordDeserializationSchema.specific(MetricPoint.class, URL)
+            .skippingBadRecords();
     List<MetricPoint> out = new ArrayList<>();
 
-    schema.deserialize(new ConsumerRecord<>(Topics.METRICS, 0, 1L, null, new byte[] {9}), new ListCollector<>(out));
-    schema.deserialize(new ConsumerRecord<>(Topics.METRICS, 0, 2L, null, null), new ListCollector<>(out));
+    schema.deserialize(
+        new ConsumerRecord<>(Topics.METRICS, 0, 1L, null, new byte[] {9}),
+        new ListCollector<>(out));
+    schema.deserialize(
+        new ConsumerRecord<>(Topics.METRICS, 0, 2L, null, null), new ListCollector<>(out));
 
     assertThat(out).isEmpty();
   }

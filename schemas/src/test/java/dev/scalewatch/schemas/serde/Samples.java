@@ -8,8 +8,7 @@ import java.time.Instant;
 /** Sample records for the serde tests. */
 final class Samples {
 
-  private Samples() {
-  }
+  private Samples() {}
 
   static MetricPoint metric(long step, double value) {
     return MetricPoint.newBuilder()
@@ -25,7 +24,10 @@ final class Samples {
 
   /** Asserts field-by-field equality with NaN equal to NaN (Avro's equals says NaN != NaN). */
   static void assertSamePoint(Object actual, MetricPoint expected) {
-    assertThat(actual).isInstanceOf(MetricPoint.class).usingRecursiveComparison()
-        .withComparatorForType(Double::compare, Double.class).isEqualTo(expected);
+    assertThat(actual)
+        .isInstanceOf(MetricPoint.class)
+        .usingRecursiveComparison()
+        .withComparatorForType(Double::compare, Double.class)
+        .isEqualTo(expected);
   }
 }

@@ -17,19 +17,22 @@ class WireFormatTest {
     byte[] framed = new byte[] {0, 0, 0, 1, 44, 7, 7};
 
     assertThat(WireFormat.schemaId(framed)).isEqualTo(300);
-    assertThat(WireFormat.schemaId(WireFormat.header(Integer.MAX_VALUE))).isEqualTo(Integer.MAX_VALUE);
+    assertThat(WireFormat.schemaId(WireFormat.header(Integer.MAX_VALUE)))
+        .isEqualTo(Integer.MAX_VALUE);
   }
 
   @Test
   void shouldRefuseEmptyBytes() {
     assertThatThrownBy(() -> WireFormat.schemaId(new byte[0]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty value");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("empty value");
   }
 
   @Test
   void shouldRefuseAWrongMagicByte() {
     assertThatThrownBy(() -> WireFormat.schemaId("{\"a\":1}".getBytes()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown magic byte 123 (expected 0)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown magic byte 123 (expected 0)");
   }
 
   @Test
