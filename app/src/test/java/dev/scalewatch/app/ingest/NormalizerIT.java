@@ -207,43 +207,32 @@ class NormalizerIT {
       AvroKafkaSerializer<RawEvent> serializer,
       String runId,
       int n) {
-    byte[] valid =
-        serializer.serialize(
-            Topics.RAW,
-            RawEvent.newBuilder()
-                .setEvent(
-                    MetricPoint.newBuilder()
-                        .setProject("it")
-                        .setRunId(runId)
-                        .setStep(n)
-                        .setEventTime(T0)
-                        .setMetric("loss")
-                        .setValue(1.0)
-                        .build())
-                .build());
+    byte[] valid = framedLoss(serializer, runId, n);
     byte[] value =
         switch (n % 4) {
           case 0 -> ("{\"garbage\": " + n + "}").getBytes(StandardCharsets.UTF_8);
           case 1 -> ByteBuffer.allocate(9).put((byte) 0).putInt(900_000 + n).putInt(n).array();
           case 2 -> java.util.Arrays.copyOf(valid, valid.length - 3);
-          default ->
-              serializer.serialize(
-                  Topics.RAW,
-                  RawEvent.newBuilder()
-                      .setEvent(
-                          MetricPoint.newBuilder()
-                              .setProject("it")
-                              .setRunId(runId)
-                              .setStep(-n)
-                              .setEventTime(T0)
-                              .setMetric("loss")
-                              .setValue(1.0)
-                              .build())
-                      .build());
+          default -> framedLoss(serializer, runId, -n);
         };
     garbageValues.add(value);
     producer.send(
         new ProducerRecord<>(Topics.RAW, runId.getBytes(StandardCharsets.UTF_8), value), failures);
+  }
+
+  /** A framed RawEvent carrying a loss point at {@code step} (negative steps are invalid). */
+  private static byte[] framedLoss(
+      AvroKafkaSerializer<RawEvent> serializer, String runId, long step) {
+    MetricPoint point =
+        MetricPoint.newBuilder()
+            .setProject("it")
+            .setRunId(runId)
+            .setStep(step)
+            .setEventTime(T0)
+            .setMetric("loss")
+            .setValue(1.0)
+            .build();
+    return serializer.serialize(Topics.RAW, RawEvent.newBuilder().setEvent(point).build());
   }
 
   private static String identity(MetricPoint p) {
