@@ -1,10 +1,12 @@
 package dev.scalewatch.jobs;
 
 import dev.scalewatch.jobs.kafka.KafkaIo;
+import dev.scalewatch.jobs.run.RunMonitorJob;
 import dev.scalewatch.jobs.sweep.SweepFitterJob;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.Fit;
+import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.Topics;
 import java.nio.file.Path;
@@ -28,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * at (the application-jar entry point).
  */
 public final class StreamJobs {
+
+  /** Name of the run monitor job. */
+  public static final String RUN_MONITOR = "scalewatch-run-monitor";
 
   /** Name of the sweep fitter job. */
   public static final String SWEEP_FITTER = "scalewatch-sweep-fitter";
@@ -94,6 +99,39 @@ public final class StreamJobs {
             KafkaIo.<Alert>sink(
                 servers, registry, Topics.ALERTS, SWEEP_FITTER + "-alerts", Alert::getId))
         .uid("sweep-alerts-sink");
+  }
+
+  /**
+   * Adds the run monitor (metrics and runs in, alerts and learning-curve fits out) to {@code env}.
+   */
+  public static void addRunMonitor(StreamExecutionEnvironment env, JobsConfig config) {
+    String servers = config.bootstrapServers();
+    String registry = config.registryUrl();
+    DataStream<MetricPoint> metrics =
+        env.fromSource(
+                KafkaIo.source(servers, registry, Topics.METRICS, MetricPoint.class, RUN_MONITOR),
+                KafkaIo.eventTime(
+                    config.maxOutOfOrderness(), (p, ts) -> p.getEventTime().toEpochMilli()),
+                "metrics")
+            .uid("run-metrics-source");
+    DataStream<Run> runs =
+        env.fromSource(
+                KafkaIo.source(servers, registry, Topics.RUNS, Run.class, RUN_MONITOR + "-runs"),
+                WatermarkStrategy.noWatermarks(),
+                "runs")
+            .uid("run-runs-source");
+    var out =
+        new RunMonitorJob(config.stallGap(), config.runFitInterval(), config.lossMetrics())
+            .build(metrics, runs);
+    out.alerts()
+        .sinkTo(
+            KafkaIo.<Alert>sink(
+                servers, registry, Topics.ALERTS, RUN_MONITOR + "-alerts", Alert::getId))
+        .uid("run-alerts-sink");
+    out.fits()
+        .sinkTo(
+            KafkaIo.<Fit>sink(servers, registry, Topics.FITS, RUN_MONITOR + "-fits", Fit::getKey))
+        .uid("run-fits-sink");
   }
 
   /**

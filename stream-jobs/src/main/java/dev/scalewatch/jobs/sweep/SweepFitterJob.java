@@ -1,6 +1,7 @@
 package dev.scalewatch.jobs.sweep;
 
 import dev.scalewatch.jobs.Keys;
+import dev.scalewatch.jobs.run.RunMonitorJob;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.Fit;
@@ -38,7 +39,7 @@ public final class SweepFitterJob {
     SingleOutputStreamOperator<Fit> fits =
         evals
             .keyBy(new EvalRunKey())
-            .connect(runs.keyBy(new RunKey()))
+            .connect(runs.keyBy(new RunMonitorJob.RunKey()))
             .process(new RunEnricher(runWait.toMillis()))
             .uid("sweep-run-enricher")
             .name("join evals with runs")
@@ -54,14 +55,6 @@ public final class SweepFitterJob {
     @Override
     public String getKey(EvalResult eval) {
       return Keys.run(eval.getProject(), eval.getRunId());
-    }
-  }
-
-  /** A run's key. */
-  public static final class RunKey implements KeySelector<Run, String> {
-    @Override
-    public String getKey(Run run) {
-      return Keys.run(run.getProject(), run.getRunId());
     }
   }
 

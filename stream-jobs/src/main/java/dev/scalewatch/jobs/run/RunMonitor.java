@@ -1,0 +1,388 @@
+package dev.scalewatch.jobs.run;
+
+import dev.scalewatch.jobs.alert.AlertBook;
+import dev.scalewatch.jobs.alert.Alerts;
+import dev.scalewatch.jobs.fit.FitRecords;
+import dev.scalewatch.laws.Metric;
+import dev.scalewatch.laws.fit.Fit;
+import dev.scalewatch.laws.fit.Fitter;
+import dev.scalewatch.laws.run.LossWatch;
+import dev.scalewatch.laws.run.LossWatchState;
+import dev.scalewatch.laws.run.RunEvent;
+import dev.scalewatch.schemas.Alert;
+import dev.scalewatch.schemas.AlertKind;
+import dev.scalewatch.schemas.FitScope;
+import dev.scalewatch.schemas.MetricPoint;
+import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.RunStatus;
+import dev.scalewatch.schemas.Severity;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed by run ({@code project/run_id}, as the normalizer keys the metrics: no re-keying): watches
+ * every loss-like metric point by point and the run's liveness, and fits its learning curve.
+ *
+ * <ul>
+ *   <li>Each point of a metric matching {@code lossMetrics} goes to {@link LossWatch} (bounded
+ *       state and O(window) cost per point however long the run): SPIKE fires LOSS_SPIKE and
+ *       SPIKE_RECOVERED resolves it; a BLIP raises nothing (counted); NON_FINITE or SUSTAINED_RISE
+ *       fires DIVERGENCE and resolves the metric's open spikes (divergence supersedes them; the
+ *       watch reports no further spikes); LEVEL_SHIFT and PLATEAU fire their kinds, PLATEAU_ENDED
+ *       resolves the plateau.
+ *   <li>Stall: a processing-time timer {@code stallGapMillis} after the newest point of the run,
+ *       moved by every point. Event time cannot see a silent run (it sends nothing that would move
+ *       a watermark), processing time does, even when nothing else arrives anywhere. The next point
+ *       resolves the stall; a run record that says the run ended cancels the timer.
+ *   <li>Learning curve: loss against steps, refitted at most once per {@code fitIntervalMillis}
+ *       (warm), emitted on {@link #FITS} with its band up to the run's planned steps (planned
+ *       tokens / tokens per step) when both are known: the forecast of the final loss.
+ * </ul>
+ *
+ * <p>Alerts go to the main output. A point older than the watermark is late: used all the same and
+ * counted ({@code latePoints}); a point at a step not after the last one is ignored by the watch
+ * (its own rule).
+ */
+public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint, Run, Alert> {
+
+  /** Learning-curve fits. */
+  public static final OutputTag<dev.scalewatch.schemas.Fit> FITS =
+      new OutputTag<>("run-fits", TypeInformation.of(dev.scalewatch.schemas.Fit.class));
+
+  private static final Logger log = LoggerFactory.getLogger(RunMonitor.class);
+
+  private final long stallGapMillis;
+  private final long fitIntervalMillis;
+  private final String lossMetrics;
+  private final LossWatch watch;
+
+  private transient ValueState<RunState> run;
+  private transient MapState<String, LossWatchState> watches;
+  private transient MapState<String, CurveState> curves;
+  private transient AlertBook alerts;
+  private transient Pattern lossPattern;
+  private transient Fitter fitter;
+  private transient Counter latePoints;
+  private transient Counter blips;
+  private transient Counter fitsSkipped;
+
+  public RunMonitor(
+      long stallGapMillis, long fitIntervalMillis, String lossMetrics, LossWatch watch) {
+    this.stallGapMillis = stallGapMillis;
+    this.fitIntervalMillis = fitIntervalMillis;
+    this.lossMetrics = lossMetrics;
+    this.watch = watch;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    var rc = getRuntimeContext();
+    run = rc.getState(new ValueStateDescriptor<>("run", TypeInformation.of(RunState.class)));
+    watches =
+        rc.getMapState(
+            new MapStateDescriptor<>(
+                "loss-watches", Types.STRING, TypeInformation.of(LossWatchState.class)));
+    curves =
+        rc.getMapState(
+            new MapStateDescriptor<>("curves", Types.STRING, TypeInformation.of(CurveState.class)));
+    alerts = new AlertBook(rc.getMapState(AlertBook.descriptor()));
+    lossPattern = Pattern.compile(lossMetrics);
+    fitter = new Fitter();
+    var metrics = rc.getMetricGroup();
+    latePoints = metrics.counter("latePoints");
+    blips = metrics.counter("blips");
+    fitsSkipped = metrics.counter("fitsSkipped");
+  }
+
+  @Override
+  public void processElement1(MetricPoint point, Context ctx, Collector<Alert> out)
+      throws Exception {
+    if (ctx.timestamp() != null && ctx.timestamp() < ctx.timerService().currentWatermark()) {
+      latePoints.inc();
+    }
+    RunState st = stateOf(point.getProject(), point.getRunId());
+    long now = ctx.timerService().currentProcessingTime();
+    long eventTime = point.getEventTime().toEpochMilli();
+    alerts.resolveAll(stallPrefix(ctx), eventTime, "points arrive again", out::collect);
+    if (st.stallAt != 0) {
+      ctx.timerService().deleteProcessingTimeTimer(st.stallAt);
+      st.stallAt = 0;
+    }
+    if (!st.ended) {
+      st.stallAt = now + stallGapMillis;
+      ctx.timerService().registerProcessingTimeTimer(st.stallAt);
+    }
+    st.lastStep = Math.max(st.lastStep, point.getStep());
+    st.lastEventTime = Math.max(st.lastEventTime, eventTime);
+    if (point.getTokensSeen() != null && point.getStep() > 0 && point.getTokensSeen() > 0) {
+      st.tokensPerStep = (double) point.getTokensSeen() / point.getStep();
+    }
+
+    String metric = point.getMetric();
+    if (lossPattern.matcher(metric).matches()) {
+      LossWatchState ws = watches.get(metric);
+      if (ws == null) {
+        ws = new LossWatchState();
+      }
+      for (RunEvent event : watch.offer(ws, point.getStep(), point.getValue())) {
+        onEvent(ctx.getCurrentKey(), st, metric, event, eventTime, out::collect);
+      }
+      watches.put(metric, ws);
+
+      CurveState curve = curves.get(metric);
+      if (curve == null) {
+        curve = new CurveState();
+      }
+      if (LearningCurve.add(curve, point.getStep(), point.getValue()) && st.fitAt == 0) {
+        st.fitAt = now + fitIntervalMillis;
+        ctx.timerService().registerProcessingTimeTimer(st.fitAt);
+      }
+      curves.put(metric, curve);
+    }
+    run.update(st);
+  }
+
+  @Override
+  public void processElement2(Run record, Context ctx, Collector<Alert> out) throws Exception {
+    RunState st = stateOf(record.getProject(), record.getRunId());
+    st.plannedTokens = record.getPlannedTokens() == null ? 0 : record.getPlannedTokens();
+    RunStatus status = record.getStatus();
+    st.ended =
+        status == RunStatus.FINISHED || status == RunStatus.FAILED || status == RunStatus.KILLED;
+    if (st.ended) {
+      if (st.stallAt != 0) {
+        ctx.timerService().deleteProcessingTimeTimer(st.stallAt);
+        st.stallAt = 0;
+      }
+      long at = record.getEndedAt() != null ? record.getEndedAt().toEpochMilli() : st.lastEventTime;
+      alerts.resolveAll(stallPrefix(ctx), at, "the run ended (" + status + ")", out::collect);
+      alerts.resolveAll(
+          "level-shift/" + ctx.getCurrentKey() + "/", at, "the run ended", out::collect);
+    }
+    run.update(st);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    RunState st = run.value();
+    if (st == null) {
+      return;
+    }
+    if (timestamp == st.stallAt) {
+      st.stallAt = 0;
+      fireStall(ctx, st, timestamp, out);
+    }
+    if (timestamp == st.fitAt) {
+      st.fitAt = 0;
+      refitCurves(ctx, st);
+    }
+    run.update(st);
+  }
+
+  private void fireStall(OnTimerContext ctx, RunState st, long now, Collector<Alert> out)
+      throws Exception {
+    long silentSeconds = stallGapMillis / 1000;
+    alerts.fire(
+        Alerts.aboutRun(
+                stallPrefix(ctx) + st.lastStep,
+                AlertKind.STALL,
+                Severity.WARNING,
+                st.project,
+                st.runId,
+                "-",
+                String.format(
+                    Locale.ROOT,
+                    "run %s stalled: no point for %d s since step %d",
+                    st.runId,
+                    silentSeconds,
+                    st.lastStep),
+                String.format(
+                    Locale.ROOT,
+                    "last point at step %d (event time %d ms); stall gap %d s; the run has not"
+                        + " reported an end",
+                    st.lastStep,
+                    st.lastEventTime,
+                    silentSeconds),
+                now)
+            .build(),
+        out::collect);
+  }
+
+  private void refitCurves(OnTimerContext ctx, RunState st) throws Exception {
+    for (var entry : curves.entries()) {
+      CurveState curve = entry.getValue();
+      if (!curve.dirty) {
+        continue;
+      }
+      Fit fit;
+      try {
+        fit = LearningCurve.fit(curve, fitter);
+      } catch (RuntimeException e) {
+        fitsSkipped.inc();
+        log.debug(
+            "No learning-curve fit for {} {}: {}",
+            ctx.getCurrentKey(),
+            entry.getKey(),
+            e.getMessage());
+        continue;
+      }
+      if (fit == null) {
+        continue;
+      }
+      curve.sequence++;
+      curves.put(entry.getKey(), curve);
+      double plannedSteps =
+          st.plannedTokens > 0 && st.tokensPerStep > 0 ? st.plannedTokens / st.tokensPerStep : 0;
+      FitRecords.Subject subject =
+          new FitRecords.Subject(
+              FitScope.RUN,
+              ctx.getCurrentKey() + "/" + entry.getKey() + "/steps",
+              st.project,
+              st.runId,
+              null,
+              entry.getKey(),
+              "steps");
+      ctx.output(
+          FITS,
+          FitRecords.toRecord(
+              subject,
+              fit,
+              Metric.lowerIsBetter(),
+              Math.max(plannedSteps, fit.xMax()),
+              curve.sequence,
+              st.lastEventTime,
+              null));
+    }
+  }
+
+  private void onEvent(
+      String key, RunState st, String metric, RunEvent e, long eventTime, Consumer<Alert> out)
+      throws Exception {
+    String where = key + "/" + metric + "/";
+    switch (e.kind()) {
+      case BLIP -> blips.inc();
+      case SPIKE ->
+          alerts.fire(
+              alert(
+                  "spike/" + where + e.startStep(),
+                  AlertKind.LOSS_SPIKE,
+                  Severity.WARNING,
+                  st,
+                  metric,
+                  String.format(
+                      Locale.ROOT,
+                      "%s spiked to %sx its baseline %s at step %d",
+                      metric,
+                      Alerts.num(e.ratio()),
+                      Alerts.num(e.baseline()),
+                      e.startStep()),
+                  e,
+                  eventTime),
+              out);
+      case SPIKE_RECOVERED ->
+          alerts.resolve(
+              "spike/" + where + e.startStep(),
+              eventTime,
+              "back to " + Alerts.num(e.value()) + " at step " + e.step(),
+              out);
+      case NON_FINITE, SUSTAINED_RISE -> {
+        alerts.fire(
+            alert(
+                "divergence/" + where,
+                AlertKind.DIVERGENCE,
+                Severity.CRITICAL,
+                st,
+                metric,
+                e.kind() == RunEvent.Kind.NON_FINITE
+                    ? String.format(
+                        Locale.ROOT, "%s diverged to %s at step %d", metric, e.value(), e.step())
+                    : String.format(
+                        Locale.ROOT,
+                        "%s diverged: %sx its level since step %d",
+                        metric,
+                        Alerts.num(e.ratio()),
+                        e.startStep()),
+                e,
+                eventTime),
+            out);
+        alerts.resolveAll("spike/" + where, eventTime, "superseded by divergence", out);
+      }
+      case LEVEL_SHIFT ->
+          alerts.fire(
+              alert(
+                  "level-shift/" + where + e.startStep(),
+                  AlertKind.LEVEL_SHIFT,
+                  Severity.INFO,
+                  st,
+                  metric,
+                  String.format(
+                      Locale.ROOT,
+                      "%s moved to %sx its level from step %d",
+                      metric,
+                      Alerts.num(e.ratio()),
+                      e.startStep()),
+                  e,
+                  eventTime),
+              out);
+      case PLATEAU ->
+          alerts.fire(
+              alert(
+                  "plateau/" + where + e.startStep(),
+                  AlertKind.PLATEAU,
+                  Severity.INFO,
+                  st,
+                  metric,
+                  String.format(
+                      Locale.ROOT, "%s has stopped improving since step %d", metric, e.startStep()),
+                  e,
+                  eventTime),
+              out);
+      case PLATEAU_ENDED ->
+          alerts.resolveAll("plateau/" + where, eventTime, "improving again", out);
+    }
+  }
+
+  private static Alert alert(
+      String id,
+      AlertKind kind,
+      Severity severity,
+      RunState st,
+      String metric,
+      String summary,
+      RunEvent e,
+      long eventTime) {
+    return Alerts.aboutRun(
+            id, kind, severity, st.project, st.runId, metric, summary, e.evidence(), eventTime)
+        .setXAxis("steps")
+        .build();
+  }
+
+  private RunState stateOf(String project, String runId) throws Exception {
+    RunState st = run.value();
+    if (st == null) {
+      st = new RunState();
+      st.project = project;
+      st.runId = runId;
+    }
+    return st;
+  }
+
+  /** Stall ids are {@code stall/<run>/<last step>}: one episode per silence. */
+  private static String stallPrefix(Context ctx) {
+    return "stall/" + ctx.getCurrentKey() + "/";
+  }
+}
