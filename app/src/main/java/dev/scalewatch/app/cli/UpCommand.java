@@ -5,6 +5,7 @@ import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.ingest.gateway.GatewayConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -87,8 +88,28 @@ public final class UpCommand implements Callable<Integer> {
         flinkPort,
         partitions,
         new GatewayConfig(
-            GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes));
+            GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes),
+        Duration.ofSeconds(stallGapSeconds),
+        Duration.ofMillis(checkpointIntervalMillis));
   }
+
+  @Option(
+      names = "--stall-gap",
+      paramLabel = "SECONDS",
+      defaultValue = "600",
+      description =
+          "A run that sends nothing for this many seconds without finishing raises a stall alert"
+              + " (default: ${DEFAULT-VALUE}).")
+  long stallGapSeconds;
+
+  @Option(
+      names = "--checkpoint-interval",
+      paramLabel = "MILLIS",
+      defaultValue = "1000",
+      description =
+          "How often the stream jobs checkpoint; fits and alerts are published at checkpoints"
+              + " (exactly once), so this bounds their latency from below (default: ${DEFAULT-VALUE}).")
+  long checkpointIntervalMillis;
 
   @Option(
       names = "--gateway-tokens",

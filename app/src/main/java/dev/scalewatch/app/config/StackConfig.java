@@ -1,7 +1,9 @@
 package dev.scalewatch.app.config;
 
 import dev.scalewatch.ingest.gateway.GatewayConfig;
+import dev.scalewatch.jobs.JobsConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -19,6 +21,9 @@ import java.util.Map;
  * @param flinkPort Flink's REST endpoint
  * @param partitions partitions of each ScaleWatch topic created on first start
  * @param gateway tokens and limits of the HTTP ingest gateway
+ * @param stallGap how long a run may send nothing before the run monitor raises a stall
+ * @param checkpointInterval how often the stream jobs checkpoint (fits and alerts become visible at
+ *     checkpoints)
  */
 public record StackConfig(
     Path dataDirectory,
@@ -29,7 +34,9 @@ public record StackConfig(
     int httpPort,
     int flinkPort,
     int partitions,
-    GatewayConfig gateway) {
+    GatewayConfig gateway,
+    Duration stallGap,
+    Duration checkpointInterval) {
 
   public StackConfig {
     if (dataDirectory == null) {
@@ -46,6 +53,8 @@ public record StackConfig(
     if (gateway == null) {
       throw new IllegalArgumentException("gateway config must be set");
     }
+    requirePositive("stall-gap", stallGap);
+    requirePositive("checkpoint-interval", checkpointInterval);
     if (partitions < 1 || partitions > 1024) {
       throw new IllegalArgumentException(
           "partitions must be between 1 and 1024: " + partitions + " (4 suits one machine)");
@@ -69,7 +78,31 @@ public record StackConfig(
         0,
         2,
         new GatewayConfig(
-            projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES));
+            projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES),
+        JobsConfig.DEFAULT_STALL_GAP,
+        JobsConfig.DEFAULT_CHECKPOINT_INTERVAL);
+  }
+
+  /** A copy with another stall gap. */
+  public StackConfig withStallGap(Duration gap) {
+    return new StackConfig(
+        dataDirectory,
+        host,
+        kafkaPort,
+        controllerPort,
+        registryPort,
+        httpPort,
+        flinkPort,
+        partitions,
+        gateway,
+        gap,
+        checkpointInterval);
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be > 0: " + value + " (e.g. 10m, 30s)");
+    }
   }
 
   private static void requirePort(String name, int port) {

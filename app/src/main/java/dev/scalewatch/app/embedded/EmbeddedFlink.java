@@ -3,7 +3,9 @@ package dev.scalewatch.app.embedded;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -64,9 +66,23 @@ public final class EmbeddedFlink implements AutoCloseable {
 
   /** A fresh environment to build one job on; it does not start a cluster of its own. */
   public StreamExecutionEnvironment environment() {
-    Configuration configuration = new Configuration();
+    return environment(new Configuration());
+  }
+
+  /** As {@link #environment()}, with job settings (checkpointing, a state to restore). */
+  public StreamExecutionEnvironment environment(Configuration job) {
+    Configuration configuration = new Configuration(job);
     configuration.setString("pipeline.generic-types", "false");
     return StreamExecutionEnvironment.getExecutionEnvironment(configuration);
+  }
+
+  /** Whether the job runs (not restarting, failed or finished). */
+  public boolean isRunning(JobID job) {
+    try {
+      return cluster.getJobStatus(job).get(5, TimeUnit.SECONDS) == JobStatus.RUNNING;
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   /** Submits the job built on {@code environment} to this cluster and returns its id. */

@@ -6,6 +6,8 @@ import dev.scalewatch.app.http.HttpServer;
 import dev.scalewatch.ingest.gateway.IngestGateway;
 import dev.scalewatch.ingest.normalize.Normalizer;
 import dev.scalewatch.ingest.normalize.NormalizerConfig;
+import dev.scalewatch.jobs.JobsConfig;
+import dev.scalewatch.jobs.StreamJobs;
 import dev.scalewatch.registry.EmbeddedSchemaRegistry;
 import dev.scalewatch.registry.RegistryConfig;
 import dev.scalewatch.schemas.Topics;
@@ -14,13 +16,18 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole ScaleWatch stack in one process: KRaft broker, schema registry, the Kafka Streams
- * normalizer, one Flink MiniCluster and the HTTP server (health and the ingest gateway), with every
- * piece of state under {@link StackConfig#dataDirectory()}.
+ * normalizer, one Flink MiniCluster running the stream jobs (run monitor, sweep fitter) and the
+ * HTTP server (health and the ingest gateway), with every piece of state under {@link
+ * StackConfig#dataDirectory()}.
  *
  * <p>Start order follows dependencies (broker, topics, registry, normalizer, Flink, HTTP); {@link
  * #close()} stops them in reverse. If a component fails to start, the ones already started are
@@ -84,6 +91,12 @@ public final class EmbeddedStack implements AutoCloseable {
             .register("registry", registry.url(), registry::isReady)
             .register("normalizer", Topics.RAW + " -> normalized topics", normalizer::isRunning)
             .register("flink", flink.restAddress(), flink::isHealthy);
+    JobsConfig jobs =
+        JobsConfig.defaults(broker.bootstrapServers(), registry.url(), data.resolve("checkpoints"))
+            .withStallGap(config.stallGap())
+            .withCheckpointInterval(config.checkpointInterval());
+    submitJob(health, StreamJobs.RUN_MONITOR, jobs, StreamJobs::addRunMonitor);
+    submitJob(health, StreamJobs.SWEEP_FITTER, jobs, StreamJobs::addSweepFitter);
     IngestGateway gateway =
         track(new IngestGateway(config.gateway(), broker.bootstrapServers(), registryClient));
     http =
@@ -94,6 +107,21 @@ public final class EmbeddedStack implements AutoCloseable {
                 health,
                 2L * config.gateway().maxBytes(),
                 List.of(gateway::addRoutes)));
+  }
+
+  /** Builds one job, submits it (resuming from its newest checkpoint) and reports it on /health. */
+  private void submitJob(
+      Health health,
+      String name,
+      JobsConfig jobs,
+      BiConsumer<StreamExecutionEnvironment, JobsConfig> build)
+      throws Exception {
+    var env = flink.environment(StreamJobs.jobConfiguration(jobs, name));
+    build.accept(env, jobs);
+    JobID id = flink.submit(env, name);
+    // Cancelled before the MiniCluster stops, so tasks end cleanly; checkpoints are retained.
+    track(() -> flink.cancel(id).get(30, TimeUnit.SECONDS));
+    health.register("job " + name, id.toString(), () -> flink.isRunning(id));
   }
 
   private <T extends AutoCloseable> T track(T component) {

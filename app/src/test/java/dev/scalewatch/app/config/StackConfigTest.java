@@ -4,20 +4,52 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scalewatch.ingest.gateway.GatewayConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StackConfigTest {
 
   private static final GatewayConfig GATEWAY = new GatewayConfig(Map.of(), 10, 4096);
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+  private static final Duration SECOND = Duration.ofSeconds(1);
 
   @Test
   void shouldRejectPortOutOfRangeNamingTheSetting() {
     assertThatThrownBy(
             () ->
                 new StackConfig(
-                    Path.of("d"), "127.0.0.1", 70000, 9093, 8081, 8080, 8082, 4, GATEWAY))
+                    Path.of("d"),
+                    "127.0.0.1",
+                    70000,
+                    9093,
+                    8081,
+                    8080,
+                    8082,
+                    4,
+                    GATEWAY,
+                    MINUTE,
+                    SECOND))
         .hasMessage("kafka-port must be between 0 and 65535: 70000 (0 picks a free port)");
+  }
+
+  @Test
+  void shouldRejectAZeroStallGapNamingTheSetting() {
+    assertThatThrownBy(
+            () ->
+                new StackConfig(
+                    Path.of("d"),
+                    "127.0.0.1",
+                    9092,
+                    9093,
+                    8081,
+                    8080,
+                    8082,
+                    4,
+                    GATEWAY,
+                    Duration.ZERO,
+                    SECOND))
+        .hasMessageContaining("stall-gap must be > 0: PT0S");
   }
 
   @Test
@@ -25,7 +57,17 @@ class StackConfigTest {
     assertThatThrownBy(
             () ->
                 new StackConfig(
-                    Path.of("d"), "127.0.0.1", 9092, 9093, 8081, 8080, 8082, 0, GATEWAY))
+                    Path.of("d"),
+                    "127.0.0.1",
+                    9092,
+                    9093,
+                    8081,
+                    8080,
+                    8082,
+                    0,
+                    GATEWAY,
+                    MINUTE,
+                    SECOND))
         .hasMessageContaining("partitions must be between 1 and 1024: 0");
   }
 }

@@ -4,8 +4,10 @@ import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.embedded.EmbeddedFlink;
 import dev.scalewatch.app.embedded.EmbeddedKafkaBroker;
 import dev.scalewatch.app.embedded.EmbeddedStack;
+import dev.scalewatch.jobs.JobsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RunningStack implements BeforeAllCallback, AfterAllCallback {
 
   private final Map<String, String> gatewayTokens;
+  private Duration stallGap = JobsConfig.DEFAULT_STALL_GAP;
   private Path data;
   private EmbeddedStack stack;
 
@@ -34,10 +37,16 @@ public final class RunningStack implements BeforeAllCallback, AfterAllCallback {
     this.gatewayTokens = gatewayTokens;
   }
 
+  /** This stack's run monitor raises a stall after {@code gap} without points. */
+  public RunningStack stallGap(Duration gap) {
+    this.stallGap = gap;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     data = Files.createTempDirectory("scalewatch-it-");
-    stack = EmbeddedStack.start(StackConfig.ephemeral(data, gatewayTokens));
+    stack = EmbeddedStack.start(StackConfig.ephemeral(data, gatewayTokens).withStallGap(stallGap));
   }
 
   @Override

@@ -1,0 +1,200 @@
+package dev.scalewatch.app.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scalewatch.app.ScaleWatch;
+import dev.scalewatch.app.testing.RunningStack;
+import dev.scalewatch.app.testing.StackClients;
+import dev.scalewatch.app.testing.TopicReader;
+import dev.scalewatch.ingest.client.RawEventProducer;
+import dev.scalewatch.schemas.Alert;
+import dev.scalewatch.schemas.AlertKind;
+import dev.scalewatch.schemas.AlertState;
+import dev.scalewatch.schemas.MetricPoint;
+import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.RunStatus;
+import dev.scalewatch.schemas.Topics;
+import dev.scalewatch.schemas.registry.SchemaRegistryClient;
+import dev.scalewatch.schemas.registry.SchemaRegistryClients;
+import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The stream jobs inside {@code scalewatch up}, fed through the ingest path (raw topic, normalizer)
+ * and read from {@code scalewatch.alerts} and {@code scalewatch.fits} with read_committed.
+ */
+class StreamJobsIT {
+
+  static final Duration STALL_GAP = Duration.ofSeconds(8);
+  static final Path DATA = Path.of("..", "data", "obsscaling_emergent.csv");
+
+  @RegisterExtension static final RunningStack stack = new RunningStack().stallGap(STALL_GAP);
+  static SchemaRegistryClient registry;
+
+  @BeforeAll
+  static void connect() {
+    registry = SchemaRegistryClients.forUrl(stack.registryUrl());
+  }
+
+  @AfterAll
+  static void close() {
+    registry.close();
+  }
+
+  List<Alert> alertsUntil(Predicate<List<Alert>> done, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Alert> alerts = List.of();
+    while (System.nanoTime() < deadline) {
+      alerts = readAlerts();
+      if (done.test(alerts)) {
+        return alerts;
+      }
+      Thread.sleep(1000);
+    }
+    return alerts;
+  }
+
+  List<Alert> readAlerts() {
+    return TopicReader.readAll(
+            stack.bootstrapServers(),
+            Topics.ALERTS,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, Alert.class),
+            0,
+            Duration.ofSeconds(5),
+            Duration.ofMillis(800))
+        .stream()
+        .map(ConsumerRecord::value)
+        .toList();
+  }
+
+  @Test
+  void shouldRaiseOneEmergenceAlertForGptNeoTwoDigitAdditionAndNoneForXglm() throws Exception {
+    StringWriter err = new StringWriter();
+    int exit =
+        ScaleWatch.commandLine()
+            .setErr(new PrintWriter(err))
+            .execute(
+                "replay",
+                DATA.toString(),
+                "--project",
+                "obsscaling",
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--registry-url",
+                stack.registryUrl());
+    assertThat(exit).as(err.toString()).isZero();
+
+    Predicate<Alert> neoAddition =
+        a ->
+            a.getKind() == AlertKind.EMERGENCE
+                && "arithmetic_2da_2_acc".equals(a.getTask())
+                && "GPT-Neo/J".equals(a.getLabels().get("model_family"));
+    List<Alert> alerts =
+        alertsUntil(list -> list.stream().anyMatch(neoAddition), Duration.ofSeconds(90));
+    Thread.sleep(3000); // later refits must not raise it again
+    alerts = readAlerts();
+
+    List<Alert> neo = alerts.stream().filter(neoAddition).toList();
+    assertThat(neo).hasSize(1);
+    assertThat(neo.get(0).getState()).isEqualTo(AlertState.FIRING);
+    assertThat(neo.get(0).getPredictedXInterval().getLower()).isEqualTo(2.7e9, within());
+    assertThat(neo.get(0).getPredictedXInterval().getUpper()).isEqualTo(6.0e9, within());
+    assertThat(alerts)
+        .filteredOn(a -> "XGLM".equals(a.getLabels().get("model_family")))
+        .extracting(Alert::getKind)
+        .doesNotContain(AlertKind.EMERGENCE);
+  }
+
+  private static org.assertj.core.data.Offset<Double> within() {
+    return org.assertj.core.data.Offset.offset(0.06e9);
+  }
+
+  static double loss(long step) {
+    return 2 + 10 * Math.pow(step, -0.3);
+  }
+
+  @Test
+  void shouldAlertOnSpikeDivergenceAndStallButNotOnABlip() throws Exception {
+    Random noise = new Random(3);
+    List<SpecificRecord> events = new ArrayList<>();
+    Instant start = Instant.now().minusSeconds(3600);
+    for (String run : List.of("spiky", "blip", "nan", "lone")) {
+      for (long step = 1; step <= 300; step++) {
+        double value = loss(step) * Math.exp(0.01 * noise.nextGaussian());
+        if (run.equals("spiky") && step >= 201 && step <= 206) {
+          value = 3 * loss(step);
+        }
+        if (run.equals("blip") && step == 201) {
+          value = 3 * loss(step);
+        }
+        if (run.equals("nan") && step >= 250) {
+          value = Double.NaN;
+        }
+        if (run.equals("lone") && step > 100) {
+          break;
+        }
+        events.add(
+            MetricPoint.newBuilder(StackClients.point(run, step, value))
+                .setProject("jobs-it")
+                .setEventTime(start.plusSeconds(step))
+                .build());
+      }
+      if (!run.equals("lone")) {
+        events.add(
+            Run.newBuilder()
+                .setProject("jobs-it")
+                .setRunId(run)
+                .setStatus(RunStatus.FINISHED)
+                .setUpdatedAt(start.plusSeconds(400))
+                .setEndedAt(start.plusSeconds(400))
+                .build());
+      }
+    }
+    try (var producer = new RawEventProducer(stack.bootstrapServers(), registry, Map.of())) {
+      producer.sendAllAndWait(events, Duration.ofSeconds(30));
+    }
+
+    Predicate<Alert> stall = a -> a.getKind() == AlertKind.STALL;
+    List<Alert> alerts =
+        alertsUntil(
+                list ->
+                    list.stream().anyMatch(stall)
+                        && list.stream().anyMatch(a -> a.getKind() == AlertKind.DIVERGENCE)
+                        && list.stream().filter(a -> a.getKind() == AlertKind.LOSS_SPIKE).count()
+                            >= 2,
+                Duration.ofSeconds(90))
+            .stream()
+            .filter(a -> "jobs-it".equals(a.getProject()))
+            .toList();
+
+    assertThat(alerts)
+        .filteredOn(a -> a.getKind() == AlertKind.LOSS_SPIKE)
+        .extracting(Alert::getRunId, Alert::getState)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("spiky", AlertState.FIRING),
+            org.assertj.core.groups.Tuple.tuple("spiky", AlertState.RESOLVED));
+    assertThat(alerts)
+        .filteredOn(a -> a.getKind() == AlertKind.DIVERGENCE)
+        .extracting(Alert::getRunId)
+        .containsExactly("nan");
+    assertThat(alerts).filteredOn(stall).extracting(Alert::getRunId).containsExactly("lone");
+    assertThat(alerts).extracting(Alert::getRunId).doesNotContain("blip");
+  }
+}
