@@ -1,5 +1,7 @@
 package dev.scalewatch.app;
 
+import dev.scalewatch.app.cli.AlertsCommand;
+import dev.scalewatch.app.cli.FitsCommand;
 import dev.scalewatch.app.cli.ProduceCommand;
 import dev.scalewatch.app.cli.ReplayCommand;
 import dev.scalewatch.app.cli.TailCommand;
@@ -27,7 +29,9 @@ import picocli.CommandLine.Command;
       TailCommand.class,
       ProduceCommand.class,
       ReplayCommand.class,
-      FitCommand.class
+      FitCommand.class,
+      AlertsCommand.class,
+      FitsCommand.class
     })
 public final class ScaleWatch implements Runnable {
 

@@ -115,11 +115,47 @@ class StreamJobsIT {
     assertThat(neo).hasSize(1);
     assertThat(neo.get(0).getState()).isEqualTo(AlertState.FIRING);
     assertThat(neo.get(0).getPredictedXInterval().getLower()).isEqualTo(2.7e9, within());
-    assertThat(neo.get(0).getPredictedXInterval().getUpper()).isEqualTo(6.0e9, within());
+    assertThat(neo.get(0).getPredictedXInterval().getUpper()).isEqualTo(6.05e9, within());
     assertThat(alerts)
         .filteredOn(a -> "XGLM".equals(a.getLabels().get("model_family")))
         .extracting(Alert::getKind)
         .doesNotContain(AlertKind.EMERGENCE);
+
+    StringWriter printed = new StringWriter();
+    exit =
+        ScaleWatch.commandLine()
+            .setOut(new PrintWriter(printed))
+            .execute(
+                "alerts",
+                "--project",
+                "obsscaling",
+                "--kind",
+                "emergence",
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--registry-url",
+                stack.registryUrl());
+    assertThat(exit).isZero();
+    assertThat(printed.toString())
+        .as("alerts prints each alert once and ends at the end of the topic")
+        .containsOnlyOnce("arithmetic_2da_2_acc acc of GPT-Neo/J jumps")
+        .contains("[params=6.050e+09 in 2.700e+09..6.050e+09]");
+
+    StringWriter fits = new StringWriter();
+    exit =
+        ScaleWatch.commandLine()
+            .setOut(new PrintWriter(fits))
+            .execute(
+                "fits",
+                "--key",
+                "obsscaling/GPT-Neo%2FJ/arithmetic_2da_2_acc/acc/params",
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--registry-url",
+                stack.registryUrl());
+    assertThat(exit).isZero();
+    assertThat(fits.toString())
+        .contains("obsscaling/GPT-Neo%2FJ/arithmetic_2da_2_acc/acc/params #1");
   }
 
   private static org.assertj.core.data.Offset<Double> within() {
