@@ -121,6 +121,10 @@ public final class LossWatch implements Serializable {
   private final double plateauEndImprovement;
   private final int plateauPoints;
   private final long plateauMinStep;
+  private final double lnSpike;
+  private final double lnShift;
+  private final double lnPointShift;
+  private final double lnSpan;
 
   private LossWatch(Builder b) {
     this.windowPoints = b.windowPoints;
@@ -140,6 +144,10 @@ public final class LossWatch implements Serializable {
     this.plateauEndImprovement = b.plateauEndImprovement;
     this.plateauPoints = b.plateauPoints;
     this.plateauMinStep = b.plateauMinStep;
+    this.lnSpike = Math.log(spikeRatio);
+    this.lnShift = Math.log(shiftRatio);
+    this.lnPointShift = 0.5 * lnShift;
+    this.lnSpan = Math.log(plateauSpan);
   }
 
   /** The defaults listed in the class comment. */
@@ -366,7 +374,7 @@ public final class LossWatch implements Serializable {
       return;
     }
     double r = y - lv.logLevel;
-    if (r >= Math.log(spikeRatio) && r >= spikeSigmas * lv.sigma) {
+    if (r >= lnSpike && r >= spikeSigmas * lv.sigma) {
       s.mode = LossWatchState.PENDING;
       s.spikeStart = step;
       s.spikeIntercept = lv.intercept;
@@ -376,10 +384,9 @@ public final class LossWatch implements Serializable {
       s.spikePoints = 1;
       return;
     }
-    double pointShift = 0.5 * Math.log(shiftRatio);
     if (s.settlePoints > 0) {
       s.settlePoints--; // the tail of a recovered spike opens no level shift
-    } else if (s.shiftSize > 0 || Math.abs(r) >= pointShift) {
+    } else if (s.shiftSize > 0 || Math.abs(r) >= lnPointShift) {
       candidate(s, step, u, y, r, lv, out);
       return;
     }
@@ -394,7 +401,7 @@ public final class LossWatch implements Serializable {
     s.shiftLogSteps[k] = u;
     s.shiftLogValues[k] = y;
     s.shiftLogRatios[k] = r;
-    double pointShift = 0.5 * Math.log(shiftRatio);
+    double pointShift = lnPointShift;
     int allowedMisses = shiftPoints - (int) Math.ceil(SHIFT_QUORUM * shiftPoints);
     while (s.shiftSize > 0) {
       double first = s.shiftLogRatios[0];
@@ -422,7 +429,6 @@ public final class LossWatch implements Serializable {
       int half = s.shiftSize / 2;
       double older = WindowLevel.median(work, 0, half);
       double newer = WindowLevel.median(work, half, s.shiftSize);
-      double lnShift = Math.log(shiftRatio);
       if (dir * median < lnShift || dir * older < lnShift || dir * newer < lnShift) {
         dropOldestCandidatePoint(s);
         continue;
@@ -497,7 +503,6 @@ public final class LossWatch implements Serializable {
   }
 
   private void plateau(LossWatchState s, long step, double u, WindowLevel lv, Events out) {
-    double lnSpan = Math.log(plateauSpan);
     if (Double.isNaN(s.smoothLogLevel)) {
       s.smoothLogLevel = lv.logLevel;
       s.smoothPoints = 1;
