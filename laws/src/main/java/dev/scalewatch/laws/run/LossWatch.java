@@ -38,11 +38,14 @@ import java.util.Objects;
  *   <li>A point beyond {@code sqrt(shiftRatio)} times the baseline (either way; 1.058 for the
  *       default {@code shiftRatio} 1.12) starts a level-shift candidate. Its points stay out of the
  *       baseline. When it holds {@code shiftPoints} (12) points of which at least 75% are beyond
- *       that threshold on the same side and their median ratio is beyond {@code shiftRatio}, it is
- *       a {@link RunEvent.Kind#LEVEL_SHIFT} with ratio = new level / old level (1.16x to 1.5x and
- *       their inverses are reported; the measured ratio is within 3% of the truth at 2% noise). The
- *       baseline then becomes the candidate's points, so the new level is normal from there on. A
- *       candidate that fails slides forward and its oldest points go to the baseline.
+ *       that threshold on the same side, and the median ratio of all of them, of the older half and
+ *       of the newer half are each beyond {@code shiftRatio} (a level that stays, not the decaying
+ *       tail of a spike), it is a {@link RunEvent.Kind#LEVEL_SHIFT} with ratio = new level / old
+ *       level (1.16x to 1.5x and their inverses are reported; the measured ratio is within 3% of
+ *       the truth at 2% noise). The baseline then becomes the candidate's points, so the new level
+ *       is normal from there on. A candidate that fails slides forward and its oldest points go to
+ *       the baseline. During the {@code shiftPoints} points after a SPIKE_RECOVERED no candidate
+ *       starts (they are the spike's tail).
  *   <li>The first NaN or infinite value is a {@link RunEvent.Kind#NON_FINITE}, once per series.
  *       From then on BLIP, SPIKE, SPIKE_RECOVERED and SUSTAINED_RISE are no longer reported
  *       (divergence supersedes them); level shifts and plateaus still are.
@@ -54,7 +57,8 @@ import java.util.Objects;
  *       RunEvent.Kind#PLATEAU} is reported once; {@link RunEvent.Kind#PLATEAU_ENDED} when the
  *       improvement is back above {@code plateauEndImprovement} (1.5%) on as many consecutive
  *       points. A power law {@code 2 + 10 step^-0.3} improves 2.6% per doubling at step 10^5 and
- *       1.4% at 10^6, so it is not a plateau; level shifts are taken out of the comparison.
+ *       1.4% at 10^6, so it is not a plateau. A level shift restarts the plateau memory, so the
+ *       next plateau judgement comes one span after it (a shift is not improvement).
  * </ul>
  *
  * <h2>Compared with what trainers use</h2>
@@ -117,6 +121,10 @@ public final class LossWatch implements Serializable {
   private final double plateauEndImprovement;
   private final int plateauPoints;
   private final long plateauMinStep;
+  private final double lnSpike;
+  private final double lnShift;
+  private final double lnPointShift;
+  private final double lnSpan;
 
   private LossWatch(Builder b) {
     this.windowPoints = b.windowPoints;
@@ -136,6 +144,10 @@ public final class LossWatch implements Serializable {
     this.plateauEndImprovement = b.plateauEndImprovement;
     this.plateauPoints = b.plateauPoints;
     this.plateauMinStep = b.plateauMinStep;
+    this.lnSpike = Math.log(spikeRatio);
+    this.lnShift = Math.log(shiftRatio);
+    this.lnPointShift = 0.5 * lnShift;
+    this.lnSpan = Math.log(plateauSpan);
   }
 
   /** The defaults listed in the class comment. */
@@ -299,6 +311,7 @@ public final class LossWatch implements Serializable {
     double base = spikeLevel(s, u);
     if (value < recoveryRatio * base) {
       s.mode = LossWatchState.NORMAL;
+      s.settlePoints = shiftPoints;
       out.spike(
           new RunEvent(
               RunEvent.Kind.SPIKE_RECOVERED,
@@ -361,7 +374,7 @@ public final class LossWatch implements Serializable {
       return;
     }
     double r = y - lv.logLevel;
-    if (r >= Math.log(spikeRatio) && r >= spikeSigmas * lv.sigma) {
+    if (r >= lnSpike && r >= spikeSigmas * lv.sigma) {
       s.mode = LossWatchState.PENDING;
       s.spikeStart = step;
       s.spikeIntercept = lv.intercept;
@@ -371,8 +384,9 @@ public final class LossWatch implements Serializable {
       s.spikePoints = 1;
       return;
     }
-    double pointShift = 0.5 * Math.log(shiftRatio);
-    if (s.shiftSize > 0 || Math.abs(r) >= pointShift) {
+    if (s.settlePoints > 0) {
+      s.settlePoints--; // the tail of a recovered spike opens no level shift
+    } else if (s.shiftSize > 0 || Math.abs(r) >= lnPointShift) {
       candidate(s, step, u, y, r, lv, out);
       return;
     }
@@ -387,7 +401,7 @@ public final class LossWatch implements Serializable {
     s.shiftLogSteps[k] = u;
     s.shiftLogValues[k] = y;
     s.shiftLogRatios[k] = r;
-    double pointShift = 0.5 * Math.log(shiftRatio);
+    double pointShift = lnPointShift;
     int allowedMisses = shiftPoints - (int) Math.ceil(SHIFT_QUORUM * shiftPoints);
     while (s.shiftSize > 0) {
       double first = s.shiftLogRatios[0];
@@ -407,9 +421,15 @@ public final class LossWatch implements Serializable {
       if (s.shiftSize < shiftPoints) {
         return;
       }
+      // the level must stay: the older and the newer half each beyond the shift ratio (a spike's
+      // decaying tail has a high older half and a low newer one)
       double[] work = s.shiftLogRatios.clone();
       double median = WindowLevel.median(work, 0, s.shiftSize);
-      if (dir * median < Math.log(shiftRatio)) {
+      System.arraycopy(s.shiftLogRatios, 0, work, 0, s.shiftSize);
+      int half = s.shiftSize / 2;
+      double older = WindowLevel.median(work, 0, half);
+      double newer = WindowLevel.median(work, half, s.shiftSize);
+      if (dir * median < lnShift || dir * older < lnShift || dir * newer < lnShift) {
         dropOldestCandidatePoint(s);
         continue;
       }
@@ -450,10 +470,11 @@ public final class LossWatch implements Serializable {
       push(s, s.shiftSteps[i], s.shiftLogSteps[i], s.shiftLogValues[i]);
     }
     s.shiftSize = 0;
-    for (int i = 0; i < s.anchorSize; i++) {
-      s.anchorLogLevels[Math.floorMod(s.anchorHead - 1 - i, ANCHORS)] += logRatio;
-    }
-    s.smoothLogLevel += logRatio;
+    // the plateau memory restarts: rescaling it by the measured ratio would leave the ratio's
+    // error (1-3%) in the comparison, as large as a doubling's improvement late in a run
+    s.anchorSize = 0;
+    s.anchorHead = 0;
+    s.smoothLogLevel = Double.NaN;
     s.plateauStreak = 0;
   }
 
@@ -482,15 +503,23 @@ public final class LossWatch implements Serializable {
   }
 
   private void plateau(LossWatchState s, long step, double u, WindowLevel lv, Events out) {
-    double lnSpan = Math.log(plateauSpan);
     if (Double.isNaN(s.smoothLogLevel)) {
       s.smoothLogLevel = lv.logLevel;
+      s.smoothPoints = 1;
     } else {
-      double alpha = Math.min(1, (u - s.smoothLogStep) * SMOOTHING_PER_SPAN / lnSpan);
+      // a running mean until the exponential average has seen enough (no weight on one window)
+      s.smoothPoints = Math.min(s.smoothPoints + 1, 1 << 30);
+      double alpha =
+          Math.max(
+              Math.min(1, (u - s.smoothLogStep) * SMOOTHING_PER_SPAN / lnSpan),
+              1.0 / s.smoothPoints);
       s.smoothLogLevel += alpha * (lv.logLevel - s.smoothLogLevel);
     }
     s.smoothLogStep = u;
     double level = s.smoothLogLevel;
+    if (s.smoothPoints < windowPoints) {
+      return; // anchors only from a level averaged over a full window's worth of points
+    }
     if (s.anchorSize == 0
         || u
             >= s.anchorLogSteps[Math.floorMod(s.anchorHead - 1, ANCHORS)]

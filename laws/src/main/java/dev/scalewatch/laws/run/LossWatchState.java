@@ -85,11 +85,17 @@ public final class LossWatchState {
   /** Level-shift candidate: points held (0: no candidate). */
   public int shiftSize;
 
+  /** Points after a SPIKE_RECOVERED that still open no level-shift candidate. */
+  public int settlePoints;
+
   /** Whether NON_FINITE was reported. */
   public boolean nonFinite;
 
   /** Plateau: the level smoothed in log-step time ({@code ln level}), NaN before the first. */
   public double smoothLogLevel = Double.NaN;
+
+  /** Plateau: updates of the smoothed level since it (re)started. */
+  public int smoothPoints;
 
   /** Plateau: {@code ln(1 + step)} of the last smoothing update. */
   public double smoothLogStep;
@@ -100,7 +106,7 @@ public final class LossWatchState {
   /** Plateau anchors: {@code ln(1 + step)}. */
   public double[] anchorLogSteps;
 
-  /** Plateau anchors: {@code ln level} (shifted by every LEVEL_SHIFT, so shifts do not count). */
+  /** Plateau anchors: {@code ln level} (smoothed; cleared by a LEVEL_SHIFT). */
   public double[] anchorLogLevels;
 
   /** Plateau anchors: next write position. */

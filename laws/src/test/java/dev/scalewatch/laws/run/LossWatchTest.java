@@ -186,7 +186,8 @@ class LossWatchTest {
     assertThat(plateau.startStep()).isBetween(20_000L, 25_000L);
     assertThat(plateau.ratio()).isCloseTo(1, within(0.01));
     RunEvent ended = events.get(1);
-    // the plateau level is smoothed over a quarter doubling, so the end shows ~20% of the steps late
+    // the plateau level is smoothed over a quarter doubling, so the end shows ~20% of the steps
+    // late
     assertThat(ended.step()).isBetween(82_000L, 100_000L);
     assertThat(ended.startStep()).isEqualTo(plateau.startStep());
   }
