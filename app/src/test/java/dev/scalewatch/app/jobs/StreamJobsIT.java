@@ -10,6 +10,7 @@ import dev.scalewatch.ingest.client.RawEventProducer;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.AlertState;
+import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.RunStatus;
@@ -232,5 +233,71 @@ class StreamJobsIT {
         .containsExactly("nan");
     assertThat(alerts).filteredOn(stall).extracting(Alert::getRunId).containsExactly("lone");
     assertThat(alerts).extracting(Alert::getRunId).doesNotContain("blip");
+  }
+
+  /** The noiseless 1-break BNSL of the BNSL paper (SCIENCE.md): break at x = 612.6. */
+  static double bnsl(double x) {
+    double a = 0.414, b = 2.277, c0 = 0.0551, c1 = 5.663, d1 = 612.6, f1 = 0.0592;
+    return a + b * Math.pow(x, -c0) * Math.pow(1 + Math.pow(x / d1, 1 / f1), -c1 * f1);
+  }
+
+  static List<SpecificRecord> curveEvals(List<Long> steps, Random noise, Instant start) {
+    List<SpecificRecord> evals = new ArrayList<>();
+    for (long step : steps) {
+      evals.add(
+          EvalResult.newBuilder()
+              .setProject("bnsl-it")
+              .setRunId("curve")
+              .setStep(step)
+              .setTask("probe")
+              .setMetric("loss")
+              .setValue(bnsl(step) * Math.exp(0.001 * noise.nextGaussian()))
+              .setEventTime(start.plusSeconds(step))
+              .build());
+    }
+    return evals;
+  }
+
+  @Test
+  void shouldForecastWhereATransitionCompletesAndResolveWhenThePointsGetThere() throws Exception {
+    double trueEnd = 612.6 * Math.pow(9, 0.0592);
+    List<Long> before = new ArrayList<>();
+    for (double x = 1; x < 500; x *= 1.15) {
+      before.add(Math.round(x));
+    }
+    for (long x = 500; x <= 640; x += 4) {
+      before.add(x);
+    }
+    List<Long> after = new ArrayList<>();
+    for (long x = 660; x <= 1200; x += 20) {
+      after.add(x);
+    }
+    Random noise = new Random(7);
+    Instant start = Instant.now().minusSeconds(7200);
+    Predicate<Alert> inflection =
+        a -> a.getKind() == AlertKind.PREDICTED_INFLECTION && "bnsl-it".equals(a.getProject());
+    try (var producer = new RawEventProducer(stack.bootstrapServers(), registry, Map.of())) {
+      producer.sendAllAndWait(
+          curveEvals(before.stream().distinct().toList(), noise, start), Duration.ofSeconds(30));
+      List<Alert> forecasts =
+          alertsUntil(l -> l.stream().anyMatch(inflection), Duration.ofSeconds(60)).stream()
+              .filter(inflection)
+              .toList();
+      assertThat(forecasts).hasSize(1);
+      Alert forecast = forecasts.get(0);
+      assertThat(forecast.getXAxis()).isEqualTo("steps");
+      assertThat(forecast.getPredictedXInterval().getLower()).isLessThanOrEqualTo(trueEnd);
+      assertThat(forecast.getPredictedXInterval().getUpper()).isGreaterThanOrEqualTo(trueEnd);
+
+      producer.sendAllAndWait(curveEvals(after, noise, start), Duration.ofSeconds(30));
+    }
+    List<Alert> lifecycle =
+        alertsUntil(
+                l -> l.stream().filter(inflection).count() >= 2, Duration.ofSeconds(60))
+            .stream()
+            .filter(inflection)
+            .toList();
+    assertThat(lifecycle).extracting(Alert::getState).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+    assertThat(lifecycle.get(1).getId()).isEqualTo(lifecycle.get(0).getId());
   }
 }

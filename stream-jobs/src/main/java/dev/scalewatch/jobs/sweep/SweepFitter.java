@@ -209,7 +209,7 @@ public final class SweepFitter
     double[] ys = usable.stream().mapToDouble(p -> metric.toFitted(p.y)).toArray();
     Series series = Series.of(xs, ys);
 
-    Fit previous = lastFits.get(key);
+    Fit previous = previousFit(key, st, usable, metric);
     boolean broken = previous != null && checkLawBroken(key, previous, usable, metric, st, ctx);
 
     Fit fit;
@@ -220,6 +220,7 @@ public final class SweepFitter
       return;
     }
     lastFits.put(key, fit);
+    st.fittedXMax = fit.xMax();
     if (materiallyChanged(st, fit)) {
       st.sequence++;
       st.emittedForm = fit.form().name();
@@ -245,6 +246,31 @@ public final class SweepFitter
               null));
     }
     checkInflections(key, fit, usable, st, ctx);
+  }
+
+  /**
+   * The last fit of this key: from the cache, or after a restart (the cache is not state) rebuilt
+   * by a warm refit of the stored optimum on the points it saw, so the law-broken check survives a
+   * restore.
+   */
+  private Fit previousFit(String key, SweepState st, List<SweepPoint> usable, Metric metric) {
+    Fit cached = lastFits.get(key);
+    if (cached != null || st.warmForm == null) {
+      return cached;
+    }
+    List<SweepPoint> seen = usable.stream().filter(p -> p.x <= st.fittedXMax).toList();
+    try {
+      Fit rebuilt =
+          fitter.refit(
+              new WarmStart(st.warmForm, st.warmVector, st.warmRmsle),
+              Series.of(
+                  seen.stream().mapToDouble(p -> p.x).toArray(),
+                  seen.stream().mapToDouble(p -> metric.toFitted(p.y)).toArray()));
+      lastFits.put(key, rebuilt);
+      return rebuilt;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private Fit fitOrSelect(SweepState st, Series series, boolean fullSelection) {

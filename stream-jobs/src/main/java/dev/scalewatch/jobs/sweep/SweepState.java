@@ -17,6 +17,9 @@ public class SweepState {
   /** Whether the last fit came from a full selection of the number of breaks. */
   public boolean lastWasSelection;
 
+  /** Largest x of the last fit (the points it saw, for rebuilding it after a restore). */
+  public double fittedXMax;
+
   public int refitsSinceSelection;
 
   /** Natural parameters and point count of the last emitted fit, to tell a material change. */
