@@ -65,6 +65,9 @@ public final class EmbeddedStack implements AutoCloseable {
     if (!created.isEmpty()) {
       log.info("Created topics {}", created);
     }
+    for (String change : TopicSetup.ensureRequiredConfigs(broker.admin())) {
+      log.info("Changed topic setting {}", change);
+    }
     registry =
         track(
             EmbeddedSchemaRegistry.start(
