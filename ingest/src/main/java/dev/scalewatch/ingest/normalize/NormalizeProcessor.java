@@ -47,6 +47,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
   private static final byte[] TRUE = "true".getBytes(StandardCharsets.UTF_8);
 
   private final RawEventDecoder decoder;
+  private final int maxOriginalBytes;
   private final EventValidator validator = new EventValidator();
   private ProcessorContext<Object, Object> context;
   private Deduplicator deduplicator;
@@ -56,7 +57,17 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
    * Creates a processor decoding through the registry; its stores are attached in {@link #init}.
    */
   NormalizeProcessor(SchemaRegistryClient registry) {
+    this(registry, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #NormalizeProcessor(SchemaRegistryClient)}, for outputs of at most {@code
+   * maxOutputBytes}: dead letters carry the original bytes only up to {@link #MAX_ORIGINAL_BYTES}
+   * or that limit less 4 KiB for the reason, whichever is smaller.
+   */
+  NormalizeProcessor(SchemaRegistryClient registry, int maxOutputBytes) {
     this.decoder = new RawEventDecoder(registry);
+    this.maxOriginalBytes = Math.max(0, Math.min(MAX_ORIGINAL_BYTES, maxOutputBytes - 4096));
   }
 
   @Override
@@ -123,7 +134,15 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
   private void handle(String key, Run run) throws Rejected {
     check("Run", validator.validate(run));
     checkKey(key, run.getRunId());
-    runs.put(run);
+    try {
+      runs.put(run);
+    } catch (RuntimeException e) {
+      SizeLimitedSerializer.OutputTooLargeException tooLarge = tooLarge(e);
+      if (tooLarge == null) {
+        throw e;
+      }
+      throw new Rejected("Run cannot be stored: " + tooLarge.getMessage());
+    }
     forward(NormalizerTopology.RUNS_SINK, key, run, run.getUpdatedAt(), false);
   }
 
@@ -149,7 +168,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     byte[] key = record.key();
     byte[] value = record.value();
     long size = (key == null ? 0L : key.length) + (value == null ? 0L : value.length);
-    if (size > MAX_ORIGINAL_BYTES) {
+    if (size > maxOriginalBytes) {
       reason =
           String.format(
               Locale.ROOT,
@@ -157,7 +176,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
                   + "(limit %d, the producer's request limit): read them at %s partition %d offset %d",
               reason,
               size,
-              MAX_ORIGINAL_BYTES,
+              maxOriginalBytes,
               source.topic(),
               source.partition(),
               source.offset());
@@ -177,6 +196,16 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     context.forward(
         new Record<>(key, letter, record.timestamp(), new RecordHeaders()),
         NormalizerTopology.DEAD_LETTERS_SINK);
+  }
+
+  /** The size refusal in a store failure's cause chain, or null if it is another failure. */
+  private static SizeLimitedSerializer.OutputTooLargeException tooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SizeLimitedSerializer.OutputTooLargeException tooLarge) {
+        return tooLarge;
+      }
+    }
+    return null;
   }
 
   private static String requireKey(Record<byte[], byte[]> record) throws Rejected {

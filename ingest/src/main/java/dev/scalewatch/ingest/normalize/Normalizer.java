@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start(NormalizerConfig)} returns once the app is started (it then joins its consumer
  * group and restores its stores in the background); {@link #isRunning()} says whether it is running
- * or rebalancing, for a health check. Bad records never stop it (they become dead letters). An
+ * or rebalancing, for a health check. Bad records never stop it (they become dead letters), and
+ * neither does an output the broker refuses for good ({@link DeadLetteringProductionHandler}). An
  * exception that escapes processing (registry unreachable, broker fenced the producer, a store
  * failure) is logged with its cause and shuts the app down, so that {@link #isRunning()} turns
  * false instead of the app dying silently. Thread-safe; {@link #close()} is idempotent.
@@ -136,6 +137,23 @@ public final class Normalizer implements AutoCloseable {
       }
     }
     return lag;
+  }
+
+  /**
+   * Returns how many output records this instance skipped because the broker refused them for good
+   * (each dead-lettered by {@link DeadLetteringProductionHandler}), from Kafka Streams' {@code
+   * dropped-records-total} task metrics.
+   */
+  public long droppedRecords() {
+    double dropped = 0;
+    for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+      MetricName name = entry.getKey();
+      if (name.name().equals("dropped-records-total")
+          && entry.getValue().metricValue() instanceof Number value) {
+        dropped += value.doubleValue();
+      }
+    }
+    return (long) dropped;
   }
 
   private void warnIfBehind() {

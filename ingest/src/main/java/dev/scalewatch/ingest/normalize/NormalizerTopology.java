@@ -78,7 +78,10 @@ public final class NormalizerTopology {
     return buildTopology(SchemaRegistryClients.forUrl(config.registryUrl()), config);
   }
 
-  /** Builds the topology over a registry client; of the config it uses the dedup settings only. */
+  /**
+   * Builds the topology over a registry client; of the config it uses the dedup settings and the
+   * output size limit ({@link NormalizerConfig#maxOutputBytes()}).
+   */
   public static Topology buildTopology(SchemaRegistryClient registry, NormalizerConfig config) {
     var dedup =
         Stores.keyValueStoreBuilder(
@@ -91,37 +94,41 @@ public final class NormalizerTopology {
     Topology topology = new Topology();
     topology.addSource(
         SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.RAW);
-    topology.addProcessor(PROCESSOR, () -> new NormalizeProcessor(registry), SOURCE);
+    int maxBytes = config.maxOutputBytes();
+    AvroSerde<Run> runSerde = AvroSerde.specific(Run.class, registry);
+    topology.addProcessor(PROCESSOR, () -> new NormalizeProcessor(registry, maxBytes), SOURCE);
     topology.addStateStore(dedup, PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(RUN_STORE),
             Serdes.String(),
-            AvroSerde.specific(Run.class, registry)),
+            Serdes.serdeFrom(
+                new SizeLimitedSerializer<>(runSerde.serializer(), maxBytes),
+                runSerde.deserializer())),
         PROCESSOR);
     topology.addSink(
         RUNS_SINK,
         Topics.RUNS,
         new StringSerializer(),
-        new AvroKafkaSerializer<Run>(registry),
+        new SizeLimitedSerializer<>(new AvroKafkaSerializer<Run>(registry), maxBytes),
         PROCESSOR);
     topology.addSink(
         METRICS_SINK,
         Topics.METRICS,
         new StringSerializer(),
-        new AvroKafkaSerializer<MetricPoint>(registry),
+        new SizeLimitedSerializer<>(new AvroKafkaSerializer<MetricPoint>(registry), maxBytes),
         PROCESSOR);
     topology.addSink(
         EVALS_SINK,
         Topics.EVALS,
         new StringSerializer(),
-        new AvroKafkaSerializer<EvalResult>(registry),
+        new SizeLimitedSerializer<>(new AvroKafkaSerializer<EvalResult>(registry), maxBytes),
         PROCESSOR);
     topology.addSink(
         DEAD_LETTERS_SINK,
         Topics.DEAD_LETTERS,
         new ByteArraySerializer(),
-        new AvroKafkaSerializer<DeadLetter>(registry),
+        new SizeLimitedSerializer<>(new AvroKafkaSerializer<DeadLetter>(registry), maxBytes),
         PROCESSOR);
     return topology;
   }
