@@ -7,6 +7,7 @@ import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.RawEvent;
 import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.RunKey;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * The normalizer's one stateful operator: decodes a raw record, validates it, drops retried
  * duplicates, registers unknown runs, enriches points and evals with run metadata, and forwards
  * each event to its sink ({@link NormalizerTopology#RUNS_SINK}, {@link
- * NormalizerTopology#METRICS_SINK}, {@link NormalizerTopology#EVALS_SINK}) keyed by run id with the
- * event time as record timestamp.
+ * NormalizerTopology#METRICS_SINK}, {@link NormalizerTopology#EVALS_SINK}) with the event time as
+ * record timestamp: points and evals keyed by run id, runs by {@link RunKey} (project + run id).
  *
  * <p>Failure behaviour: a record that cannot become a valid event (see {@link Rejected}) goes to
  * {@link NormalizerTopology#DEAD_LETTERS_SINK} with the reason, the original key and value bytes
@@ -143,14 +144,19 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
       }
       throw new Rejected("Run cannot be stored: " + tooLarge.getMessage());
     }
-    forward(NormalizerTopology.RUNS_SINK, key, run, run.getUpdatedAt(), false);
+    forward(
+        NormalizerTopology.RUNS_SINK,
+        RunKey.of(run.getProject(), run.getRunId()),
+        run,
+        run.getUpdatedAt(),
+        false);
   }
 
   private Run knownOrRegistered(String project, String runId, Instant eventTime) {
     Run run = runs.find(project, runId);
     if (run == null) {
       run = runs.register(project, runId, eventTime);
-      forward(NormalizerTopology.RUNS_SINK, runId, run, eventTime, false);
+      forward(NormalizerTopology.RUNS_SINK, RunKey.of(project, runId), run, eventTime, false);
     }
     return run;
   }

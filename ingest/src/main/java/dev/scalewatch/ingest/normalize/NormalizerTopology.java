@@ -4,11 +4,14 @@ import dev.scalewatch.schemas.DeadLetter;
 import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.RunKey;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaSerializer;
 import dev.scalewatch.schemas.serde.AvroSerde;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,8 +31,10 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * <p>Raw values are read as bytes and decoded inside {@link NormalizeProcessor}, so that
- * undecodable records become dead letters instead of stopping the app. Every output keeps the run
- * id as key (no repartition: one task sees every event of a run) and carries the event time as
+ * undecodable records become dead letters instead of stopping the app. Points and evals keep the
+ * run id as key (no repartition: one task sees every event of a run); runs are keyed by {@link
+ * RunKey} (project + run id, so that compaction keeps runs of two projects sharing a run id) but go
+ * to the partition of their run id, beside their points. Every output carries the event time as
  * timestamp. Dead letters keep the original key bytes as key.
  *
  * <p>State: {@value #DEDUP_STORE}, an in-memory LRU map per partition holding at most {@code
@@ -111,6 +116,8 @@ public final class NormalizerTopology {
         Topics.RUNS,
         new StringSerializer(),
         new SizeLimitedSerializer<>(new AvroKafkaSerializer<Run>(registry), maxBytes),
+        (String topic, String key, Run run, int partitions) ->
+            Optional.of(Set.of(RunKey.partition(run.getRunId(), partitions))),
         PROCESSOR);
     topology.addSink(
         METRICS_SINK,
