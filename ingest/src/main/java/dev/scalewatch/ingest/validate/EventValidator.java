@@ -15,8 +15,10 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Rules: {@code project}, {@code run_id}, {@code metric}, {@code task} and {@code split} are
  * non-blank and at most {@value #MAX_NAME_CHARS} characters (a longer string is rejected, never
- * truncated); {@code step} {@literal >=} 0; {@code tokens_seen}, parameter counts (of runs, points
- * and evals), planned tokens, {@code sample_count} and {@code shots} {@literal >=} 0 when present;
+ * truncated); names ({@code project}, {@code run_id}, {@code metric}, {@code task}, {@code split},
+ * {@code name}, {@code model_family}, map keys) hold no control character (NUL, newline, tab, DEL,
+ * C1); {@code step} {@literal >=} 0; {@code tokens_seen}, parameter counts (of runs, points and
+ * evals), planned tokens, {@code sample_count} and {@code shots} {@literal >=} 0 when present;
  * {@code flops} and {@code stderr} finite and {@literal >=} 0 when present; {@code event_time} and
  * {@code updated_at} after the epoch ({@literal >} 0 ms), {@code ended_at} not before {@code
  * started_at}; optional names at most {@value #MAX_NAME_CHARS} characters, {@code dataset} at most
@@ -101,8 +103,8 @@ public final class EventValidator {
     Violations v = new Violations();
     v.requiredText("project", run.getProject(), MAX_NAME_CHARS);
     v.requiredText("run_id", run.getRunId(), MAX_NAME_CHARS);
-    v.optionalText("name", run.getName(), MAX_NAME_CHARS);
-    v.optionalText("model_family", run.getModelFamily(), MAX_NAME_CHARS);
+    v.optionalName("name", run.getName(), MAX_NAME_CHARS);
+    v.optionalName("model_family", run.getModelFamily(), MAX_NAME_CHARS);
     v.nonNegative("parameters", run.getParameters());
     v.nonNegative("non_embedding_parameters", run.getNonEmbeddingParameters());
     v.nonNegative("planned_tokens", run.getPlannedTokens());

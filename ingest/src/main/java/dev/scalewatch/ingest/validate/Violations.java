@@ -34,6 +34,37 @@ final class Violations {
       add(field, value, "must not be blank");
     } else {
       maxLength(field, value, maxChars);
+      noControlCharacters(field, value);
+    }
+  }
+
+  /**
+   * Requires a name that, when present, holds at most {@code maxChars} and no control character.
+   */
+  void optionalName(String field, String value, int maxChars) {
+    if (value != null) {
+      maxLength(field, value, maxChars);
+      noControlCharacters(field, value);
+    }
+  }
+
+  /**
+   * Requires a name free of control characters (NUL, newline, tab, DEL, C1): they break logs,
+   * labels, CSV exports and terminals, and make two names look alike.
+   */
+  void noControlCharacters(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        add(
+            field,
+            value,
+            String.format(
+                Locale.ROOT,
+                "must not contain control characters (NUL, newline, tab, ...): U+%04X at index %d",
+                (int) value.charAt(i),
+                i));
+        return;
+      }
     }
   }
 
@@ -141,6 +172,8 @@ final class Violations {
       String entryField = field + "['" + abbreviate(String.valueOf(entry.getKey())) + "']";
       if (entry.getKey() == null || entry.getKey().isBlank()) {
         add(field, entry.getKey(), "keys must not be blank");
+      } else if (entry.getKey().length() <= maxKeyChars) {
+        noControlCharacters(field + " key", entry.getKey());
       } else if (entry.getKey().length() > maxKeyChars) {
         add(
             field + " key",
@@ -205,9 +238,26 @@ final class Violations {
       return "null";
     }
     if (value instanceof String text) {
-      return "'" + abbreviate(text) + "'";
+      return "'" + escapeControls(abbreviate(text)) + "'";
     }
     return String.valueOf(value);
+  }
+
+  /** Writes control characters as {@code \\uXXXX}, so that a message never carries them raw. */
+  private static String escapeControls(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (out == null) {
+          out = new StringBuilder(text.length() + 8).append(text, 0, i);
+        }
+        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   private static String abbreviate(String text) {

@@ -134,6 +134,15 @@ class DeadLetterCorpusTest {
             "project must not be blank: '  '"),
         event("blank split", point("r1", 1, 1.0).setSplit(""), "split must not be blank: ''"),
         event(
+            "metric name with NUL",
+            point("r1", 1, 1.0).setMetric("loss\u0000x"),
+            "metric must not contain control characters (NUL, newline, tab, ...): U+0000 at index"
+                + " 4: 'loss\\u0000x'"),
+        event(
+            "metric name with a newline",
+            point("r1", 1, 1.0).setMetric("loss\nfake"),
+            "U+000A at index 4"),
+        event(
             "negative tokens",
             point("r1", 1, 1.0).setTokensSeen(-1L),
             "tokens_seen must be >= 0: -1"),

@@ -250,6 +250,14 @@ class EventValidatorTest {
             "hyperparameters key must be at most 256 characters, was 300",
             r -> r.setHyperparameters(Map.of("k".repeat(300), "x"))),
         broken(
+            "name",
+            "name must not contain control characters (NUL, newline, tab, ...): U+000D at index 1",
+            r -> r.setName("a\r\nb")),
+        broken(
+            "hyperparameters key",
+            "hyperparameters key must not contain control characters",
+            r -> r.setHyperparameters(Map.of("l\u0000r", "3e-4"))),
+        broken(
             "started_at", "started_at must be > 0", r -> r.setStartedAt(Instant.ofEpochMilli(0))),
         broken(
             "ended_at",
@@ -344,7 +352,21 @@ class EventValidatorTest {
         Arguments.of(
             "metric", "metric must not be blank: ''", change((MetricPoint p) -> p.setMetric(""))),
         Arguments.of(
-            "split", "split must not be blank: ' '", change((MetricPoint p) -> p.setSplit(" "))));
+            "split", "split must not be blank: ' '", change((MetricPoint p) -> p.setSplit(" "))),
+        Arguments.of(
+            "metric",
+            "metric must not contain control characters (NUL, newline, tab, ...): U+0000 at index"
+                + " 4: 'loss\\u0000'",
+            change((MetricPoint p) -> p.setMetric("loss\u0000"))),
+        Arguments.of(
+            "split",
+            "split must not contain control characters (NUL, newline, tab, ...): U+000A at index"
+                + " 3",
+            change((MetricPoint p) -> p.setSplit("val\ntrain"))),
+        Arguments.of(
+            "run_id",
+            "run_id must not contain control characters",
+            change((MetricPoint p) -> p.setRunId("r1\u007f"))));
   }
 
   /** Returns an operator that applies a setter to an event and returns the event. */
