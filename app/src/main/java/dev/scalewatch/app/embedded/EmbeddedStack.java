@@ -14,6 +14,7 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,14 @@ public final class EmbeddedStack implements AutoCloseable {
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
             .register("registry", registry.url(), registry::isReady)
-            .register("normalizer", Topics.RAW + " -> normalized topics", normalizer::isRunning)
+            .register(
+                "normalizer",
+                Topics.RAW + " -> normalized topics",
+                normalizer::isRunning,
+                () ->
+                    Map.of(
+                        "lagRecords", normalizer.lag(),
+                        "droppedRecords", normalizer.droppedRecords()))
             .register("flink", flink.restAddress(), flink::isHealthy);
     IngestGateway gateway =
         track(new IngestGateway(config.gateway(), broker.bootstrapServers(), registryClient));
