@@ -70,7 +70,10 @@ def arrived_events(stack, run_ids, metrics: int, evals: int = 0, runs: int = 0, 
             for message in batch:
                 if message.error() is not None:
                     raise AssertionError(message.error())
-                if message.key() not in keys:
+                key = message.key()
+                if message.topic() == NORMALIZED["run"] and key is not None and b"/" in key:
+                    key = key.split(b"/", 1)[1]  # runs are keyed <project>/<run_id> (README, Topics)
+                if key not in keys:
                     continue
                 ctx = SerializationContext(message.topic(), MessageField.VALUE)
                 value = deserializer(message.value(), ctx)

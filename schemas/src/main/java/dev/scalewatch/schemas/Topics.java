@@ -18,7 +18,10 @@ public final class Topics {
    */
   public static final String RAW = "scalewatch.raw";
 
-  /** Validated run metadata ({@link Run}), compacted, key = run id. */
+  /**
+   * Validated run metadata ({@link Run}), compacted, key = {@link RunKey} ({@code
+   * <project>/<run_id>}), partitioned by run id.
+   */
   public static final String RUNS = "scalewatch.runs";
 
   /** Validated metric points ({@link MetricPoint}), key = run id. */

@@ -16,6 +16,7 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.apache.flink.api.common.JobID;
@@ -72,6 +73,9 @@ public final class EmbeddedStack implements AutoCloseable {
     if (!created.isEmpty()) {
       log.info("Created topics {}", created);
     }
+    for (String change : TopicSetup.ensureRequiredConfigs(broker.admin())) {
+      log.info("Changed topic setting {}", change);
+    }
     registry =
         track(
             EmbeddedSchemaRegistry.start(
@@ -89,7 +93,14 @@ public final class EmbeddedStack implements AutoCloseable {
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
             .register("registry", registry.url(), registry::isReady)
-            .register("normalizer", Topics.RAW + " -> normalized topics", normalizer::isRunning)
+            .register(
+                "normalizer",
+                Topics.RAW + " -> normalized topics",
+                normalizer::isRunning,
+                () ->
+                    Map.of(
+                        "lagRecords", normalizer.lag(),
+                        "droppedRecords", normalizer.droppedRecords()))
             .register("flink", flink.restAddress(), flink::isHealthy);
     JobsConfig jobs =
         JobsConfig.defaults(broker.bootstrapServers(), registry.url(), data.resolve("checkpoints"))

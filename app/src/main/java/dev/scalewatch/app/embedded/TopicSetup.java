@@ -4,31 +4,53 @@ import dev.scalewatch.schemas.TopicSpec;
 import dev.scalewatch.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
- * Creates ScaleWatch's topics that do not exist yet; existing topics are left as they are.
+ * Creates ScaleWatch's topics that do not exist yet, and brings the settings the pipeline's
+ * guarantees rest on to existing ones.
  *
  * <p>Every data topic gets the same partition count so that streams keyed by run id stay
  * co-partitioned (a run's points, evals and metadata land on the same partition number). Records
  * carry their event time as timestamp, so time-based retention would delete replayed history as
  * soon as a segment rolls: every topic but the raw one keeps its records for good (the runs topic
- * is compacted instead). Returns only once every new partition has a leader, because an idempotent
- * producer writing to a partition without one can lose its sends.
+ * is compacted instead). The raw topic keeps the broker's retention (7 days) but counts it from
+ * arrival ({@code message.timestamp.type=LogAppendTime}): a backfill of month-old points is kept
+ * for 7 days after it was acknowledged, not deleted before the normalizer reads it. A raw topic
+ * created before (with the producer's event time as timestamp) is switched to arrival time at
+ * start; records written before the switch keep their old timestamps. Returns only once every new
+ * partition has a leader, because an idempotent producer writing to a partition without one can
+ * lose its sends.
  */
 final class TopicSetup {
 
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
 
   private TopicSetup() {}
+
+  /**
+   * Topic settings that must hold on existing topics too (applied by {@link
+   * #ensureRequiredConfigs}): retention of the raw topic counts from arrival.
+   */
+  static final Map<String, Map<String, String>> REQUIRED =
+      Map.of(
+          Topics.RAW,
+          Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name));
 
   /** Returns the names of the topics it created. */
   static List<String> ensureTopics(Admin admin, int partitions)
@@ -50,13 +72,56 @@ final class TopicSetup {
   }
 
   private static Map<String, String> configOf(TopicSpec spec) {
-    Map<String, String> config = new HashMap<>();
+    Map<String, String> config = new HashMap<>(REQUIRED.getOrDefault(spec.name(), Map.of()));
     if (spec.compacted()) {
       config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     } else if (!spec.name().equals(Topics.RAW)) {
       config.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
     }
     return config;
+  }
+
+  /**
+   * Sets {@link #REQUIRED} settings on existing topics where they differ (a data directory from an
+   * older version); returns one line per change, e.g. {@code scalewatch.raw: message.timestamp.type
+   * CreateTime -> LogAppendTime}.
+   */
+  static List<String> ensureRequiredConfigs(Admin admin)
+      throws ExecutionException, InterruptedException {
+    Set<String> existing = admin.listTopics().names().get();
+    List<ConfigResource> resources =
+        REQUIRED.keySet().stream()
+            .filter(existing::contains)
+            .sorted()
+            .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
+            .toList();
+    if (resources.isEmpty()) {
+      return List.of();
+    }
+    Map<ConfigResource, Config> current = admin.describeConfigs(resources).all().get();
+    Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
+    List<String> changed = new ArrayList<>();
+    for (ConfigResource resource : resources) {
+      Config config = current.get(resource);
+      for (Map.Entry<String, String> wanted : REQUIRED.get(resource.name()).entrySet()) {
+        ConfigEntry entry = config.get(wanted.getKey());
+        String value = entry == null ? null : entry.value();
+        if (!wanted.getValue().equals(value)) {
+          changes
+              .computeIfAbsent(resource, r -> new ArrayList<>())
+              .add(
+                  new AlterConfigOp(
+                      new ConfigEntry(wanted.getKey(), wanted.getValue()),
+                      AlterConfigOp.OpType.SET));
+          changed.add(
+              resource.name() + ": " + wanted.getKey() + " " + value + " -> " + wanted.getValue());
+        }
+      }
+    }
+    if (!changes.isEmpty()) {
+      admin.incrementalAlterConfigs(changes).all().get();
+    }
+    return changed;
   }
 
   private static void awaitLeaders(Admin admin, List<String> topics)

@@ -1,8 +1,10 @@
 package dev.scalewatch.app.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The state of each component of the stack, as {@code GET /health} reports it.
@@ -12,8 +14,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class Health {
 
-  /** One component's answer. */
-  public record ComponentStatus(String status, String address) {}
+  /**
+   * One component's answer; {@code details} holds figures a component reports beside its state
+   * (e.g. the normalizer's lag), omitted from the JSON when there are none.
+   */
+  public record ComponentStatus(
+      String status,
+      String address,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> details) {}
 
   /** The whole answer: UP only when every component is UP. */
   public record Report(String status, Map<String, ComponentStatus> components) {
@@ -22,13 +30,23 @@ public final class Health {
     }
   }
 
-  private record Component(String address, BooleanSupplier check) {}
+  private record Component(
+      String address, BooleanSupplier check, Supplier<Map<String, Object>> details) {}
 
   private final Map<String, Component> components = new LinkedHashMap<>();
 
   /** Adds a component; call before the HTTP server starts. */
   public Health register(String name, String address, BooleanSupplier check) {
-    components.put(name, new Component(address, check));
+    return register(name, address, check, Map::of);
+  }
+
+  /**
+   * Adds a component with details reported beside its state (they must answer quickly; one that
+   * throws is left out).
+   */
+  public Health register(
+      String name, String address, BooleanSupplier check, Supplier<Map<String, Object>> details) {
+    components.put(name, new Component(address, check, details));
     return this;
   }
 
@@ -43,8 +61,15 @@ public final class Health {
         up = false;
       }
       allUp &= up;
+      Map<String, Object> details;
+      try {
+        details = entry.getValue().details().get();
+      } catch (RuntimeException e) {
+        details = Map.of();
+      }
       statuses.put(
-          entry.getKey(), new ComponentStatus(up ? "UP" : "DOWN", entry.getValue().address()));
+          entry.getKey(),
+          new ComponentStatus(up ? "UP" : "DOWN", entry.getValue().address(), details));
     }
     return new Report(allUp ? "UP" : "DOWN", statuses);
   }

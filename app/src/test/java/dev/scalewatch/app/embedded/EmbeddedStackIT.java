@@ -54,6 +54,9 @@ class EmbeddedStackIT {
     assertThat(health.get("components").get("registry").get("status").asText()).isEqualTo("UP");
     assertThat(health.get("components").get("flink").get("status").asText()).isEqualTo("UP");
     assertThat(health.get("components").get("normalizer").get("status").asText()).isEqualTo("UP");
+    assertThat(health.get("components").get("normalizer").get("details").has("lagRecords"))
+        .as(health.toString())
+        .isTrue();
     assertThat(health.get("components").get("broker").get("address").asText())
         .isEqualTo(stack.bootstrapServers());
   }

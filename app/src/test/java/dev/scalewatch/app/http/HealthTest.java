@@ -2,6 +2,7 @@ package dev.scalewatch.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HealthTest {
@@ -30,5 +31,25 @@ class HealthTest {
                 });
 
     assertThat(health.check().components().get("registry").status()).isEqualTo("DOWN");
+  }
+
+  @Test
+  void shouldReportDetailsBesideTheStateAndSurviveAThrowingOne() {
+    Health health =
+        new Health()
+            .register("normalizer", "n", () -> true, () -> Map.of("lagRecords", 12L))
+            .register(
+                "other",
+                "o",
+                () -> true,
+                () -> {
+                  throw new IllegalStateException("boom");
+                });
+
+    Health.Report report = health.check();
+
+    assertThat(report.healthy()).isTrue();
+    assertThat(report.components().get("normalizer").details()).containsEntry("lagRecords", 12L);
+    assertThat(report.components().get("other").details()).isEmpty();
   }
 }

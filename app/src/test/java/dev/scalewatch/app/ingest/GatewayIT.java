@@ -12,11 +12,16 @@ import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +66,18 @@ class GatewayIT {
     }
   }
 
+  /** A valid point as JSON, with the given fields (JSON members, comma-separated) replaced. */
   static String point(String overrides) {
     String base =
-        "\"run_id\":\"r1\",\"step\":1,\"metric\":\"loss\",\"value\":2.5,\"event_time\":1767225600000";
-    return "{" + base + (overrides.isEmpty() ? "" : "," + overrides) + "}";
+        "{\"run_id\":\"r1\",\"step\":1,\"metric\":\"loss\",\"value\":2.5,\"event_time\":1767225600000}";
+    try {
+      var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(base);
+      node.setAll(
+          (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree("{" + overrides + "}"));
+      return node.toString();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String withField(String event, String field, String json) {
@@ -82,6 +95,8 @@ class GatewayIT {
           + "\"event_time\":1767225600000}";
   static final String RUN = "{\"run_id\":\"r1\",\"updated_at\":1767225600000}";
   static final String BEARER = "Bearer " + TOKEN;
+  static final Instant TWO_HOURS_AHEAD =
+      Instant.now().plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
 
   static Stream<Case> badInputs() {
     String huge = "x".repeat(10_000);
@@ -314,6 +329,74 @@ class GatewayIT {
             "nothing",
             0),
         new Case(
+            "event time two hours ahead (a skewed trainer clock): 400, not 503",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "event_time", "\"" + TWO_HOURS_AHEAD + "\"") + "]",
+            400,
+            "event_time",
+            "must be at most 60 min after the receiving clock",
+            0),
+        new Case(
+            "a future event beside a valid one: the valid one is accepted",
+            "/v1/metrics",
+            BEARER,
+            "["
+                + point("\"step\":5")
+                + ","
+                + withField(point(""), "event_time", "\"" + TWO_HOURS_AHEAD + "\"")
+                + "]",
+            400,
+            "event_time",
+            TWO_HOURS_AHEAD.toString(),
+            1),
+        new Case(
+            "ISO event time with a huge year: 400, not 500",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "event_time", "\"+999999999-01-01T00:00:00Z\"") + "]",
+            400,
+            "event_time",
+            "fits epoch milliseconds",
+            0),
+        new Case(
+            "duplicate key (strict JSON)",
+            "/v1/metrics",
+            BEARER,
+            "[{\"project\":\"beta\",\"project\":\"alpha\"," + point("").substring(1) + "]",
+            400,
+            null,
+            "Duplicate field 'project'",
+            0),
+        new Case(
+            "1e309 (out of a double's range, not infinity)",
+            "/v1/metrics",
+            BEARER,
+            // as text: a JSON tree would already have turned it into infinity
+            "[" + point("").replace("\"value\":2.5", "\"value\":1e309") + "]",
+            400,
+            "value",
+            "1E+309 is out of range",
+            0),
+        new Case(
+            "metric name with NUL",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "metric", "\"loss\\u0000x\"") + "]",
+            400,
+            "metric",
+            "control characters (NUL, newline, tab, ...): U+0000 at index 4",
+            0),
+        new Case(
+            "metric name with newline",
+            "/v1/metrics",
+            BEARER,
+            "[" + withField(point(""), "metric", "\"loss\\nfake_line\"") + "]",
+            400,
+            "metric",
+            "U+000A at index 4",
+            0),
+        new Case(
             "mixed batch keeps the valid",
             "/v1/metrics",
             BEARER,
@@ -346,6 +429,47 @@ class GatewayIT {
     }
     assertThat(error.get("message").asText()).containsIgnoringCase(c.messagePart());
     assertThat(post("/v1/metrics", BEARER, "[" + point("\"run_id\":\"canary\"") + "]").statusCode())
+        .as("the gateway keeps serving")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void shouldAcceptTheBearerSchemeInAnyCase() throws Exception {
+    // RFC 7235: the auth scheme is case-insensitive
+    assertThat(post("/v1/metrics", "bearer " + TOKEN, "[" + point("") + "]").statusCode())
+        .isEqualTo(200);
+    assertThat(post("/v1/metrics", "BEARER " + TOKEN, "[" + point("") + "]").statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void shouldAnswer400WithABodyWhenTheBodyIsShorterThanItsContentLength() throws Exception {
+    URI http = URI.create(stack.httpUrl());
+    byte[] body = ("[" + point("") + "]").getBytes(StandardCharsets.UTF_8);
+    String response;
+    try (Socket socket = new Socket(http.getHost(), http.getPort())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/metrics HTTP/1.1\r\nHost: "
+                  + http.getHost()
+                  + "\r\nAuthorization: "
+                  + BEARER
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + (body.length + 100)
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      socket.shutdownOutput();
+      response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(response).startsWith("HTTP/1.1 400");
+    assertThat(response)
+        .contains("\"field\":\"Content-Length\"")
+        .contains("the body ended before the " + (body.length + 100) + " bytes");
+    assertThat(post("/v1/metrics", BEARER, "[" + point("") + "]").statusCode())
         .as("the gateway keeps serving")
         .isEqualTo(200);
   }

@@ -10,6 +10,7 @@ import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.RawEvent;
 import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.RunKey;
 import dev.scalewatch.schemas.RunStatus;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NormalizerIT {
 
   private static final int RUNS = 10;
+  private static final int PARTITIONS = 2;
   private static final int STEPS = 1_000;
   private static final List<String> METRICS = List.of("train/loss", "grad_norm");
   private static final int EVALS_PER_RUN = 50;
@@ -342,7 +344,13 @@ class NormalizerIT {
     assertThat(out)
         .filteredOn(r -> r.value().getNonEmbeddingParameters() == null)
         .extracting(ConsumerRecord::key)
-        .containsExactlyInAnyOrder("run-5", "run-6", "run-7", "run-8", "run-9");
+        .containsExactlyInAnyOrder("it/run-5", "it/run-6", "it/run-7", "it/run-8", "it/run-9");
+    // keyed by project + run id, but beside the run's points (which are keyed by run id)
+    assertThat(out)
+        .allSatisfy(
+            r ->
+                assertThat(r.partition())
+                    .isEqualTo(RunKey.partition(r.value().getRunId(), PARTITIONS)));
   }
 
   @Test

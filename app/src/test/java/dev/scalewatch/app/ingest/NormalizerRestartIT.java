@@ -99,6 +99,7 @@ class NormalizerRestartIT {
             .extracting(r -> r.value().getRunId() + "/" + r.value().getStep())
             .doesNotHaveDuplicates();
         assertThat(restarted.isRunning()).isTrue();
+        assertThat(restarted.lag()).as("records behind on raw").isZero();
       }
     }
   }

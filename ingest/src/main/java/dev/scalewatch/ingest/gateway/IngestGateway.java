@@ -84,7 +84,25 @@ public final class IngestGateway implements AutoCloseable {
       answer(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge("bytes", length, config.maxBytes()));
       return;
     }
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body;
+    try {
+      body = ctx.bodyAsBytes();
+    } catch (Exception e) {
+      // Jetty reports a body that ends before its Content-Length as an early EOF (an IOException
+      // that Javalin, written in Kotlin, throws undeclared)
+      answer(
+          ctx,
+          HttpStatus.BAD_REQUEST,
+          BatchResult.rejected(
+              "Content-Length",
+              String.format(
+                  Locale.ROOT,
+                  "the body ended before the %d bytes its Content-Length announced (%s);"
+                      + " nothing of this batch was accepted, send it again whole",
+                  length,
+                  rootMessage(e))));
+      return;
+    }
     if (body.length > config.maxBytes()) {
       answer(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge("bytes", body.length, config.maxBytes()));
       return;
@@ -184,11 +202,22 @@ public final class IngestGateway implements AutoCloseable {
     accepted.add(event);
   }
 
+  /** The token's project; the scheme is case-insensitive (RFC 7235), so {@code bearer} works. */
   private String projectOf(String authorization) {
-    if (authorization == null || !authorization.startsWith(BEARER)) {
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return null;
     }
     return config.projectsByToken().get(authorization.substring(BEARER.length()).trim());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 
   private static String foreignProject(JsonNode batch, String project) {

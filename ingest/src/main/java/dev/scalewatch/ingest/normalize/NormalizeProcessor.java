@@ -7,6 +7,7 @@ import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.RawEvent;
 import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.RunKey;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * The normalizer's one stateful operator: decodes a raw record, validates it, drops retried
  * duplicates, registers unknown runs, enriches points and evals with run metadata, and forwards
  * each event to its sink ({@link NormalizerTopology#RUNS_SINK}, {@link
- * NormalizerTopology#METRICS_SINK}, {@link NormalizerTopology#EVALS_SINK}) keyed by run id with the
- * event time as record timestamp.
+ * NormalizerTopology#METRICS_SINK}, {@link NormalizerTopology#EVALS_SINK}) with the event time as
+ * record timestamp: points and evals keyed by run id, runs by {@link RunKey} (project + run id).
  *
  * <p>Failure behaviour: a record that cannot become a valid event (see {@link Rejected}) goes to
  * {@link NormalizerTopology#DEAD_LETTERS_SINK} with the reason, the original key and value bytes
@@ -47,6 +48,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
   private static final byte[] TRUE = "true".getBytes(StandardCharsets.UTF_8);
 
   private final RawEventDecoder decoder;
+  private final int maxOriginalBytes;
   private final EventValidator validator = new EventValidator();
   private ProcessorContext<Object, Object> context;
   private Deduplicator deduplicator;
@@ -56,7 +58,17 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
    * Creates a processor decoding through the registry; its stores are attached in {@link #init}.
    */
   NormalizeProcessor(SchemaRegistryClient registry) {
+    this(registry, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #NormalizeProcessor(SchemaRegistryClient)}, for outputs of at most {@code
+   * maxOutputBytes}: dead letters carry the original bytes only up to {@link #MAX_ORIGINAL_BYTES}
+   * or that limit less 4 KiB for the reason, whichever is smaller.
+   */
+  NormalizeProcessor(SchemaRegistryClient registry, int maxOutputBytes) {
     this.decoder = new RawEventDecoder(registry);
+    this.maxOriginalBytes = Math.max(0, Math.min(MAX_ORIGINAL_BYTES, maxOutputBytes - 4096));
   }
 
   @Override
@@ -123,15 +135,28 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
   private void handle(String key, Run run) throws Rejected {
     check("Run", validator.validate(run));
     checkKey(key, run.getRunId());
-    runs.put(run);
-    forward(NormalizerTopology.RUNS_SINK, key, run, run.getUpdatedAt(), false);
+    try {
+      runs.put(run);
+    } catch (RuntimeException e) {
+      SizeLimitedSerializer.OutputTooLargeException tooLarge = tooLarge(e);
+      if (tooLarge == null) {
+        throw e;
+      }
+      throw new Rejected("Run cannot be stored: " + tooLarge.getMessage());
+    }
+    forward(
+        NormalizerTopology.RUNS_SINK,
+        RunKey.of(run.getProject(), run.getRunId()),
+        run,
+        run.getUpdatedAt(),
+        false);
   }
 
   private Run knownOrRegistered(String project, String runId, Instant eventTime) {
     Run run = runs.find(project, runId);
     if (run == null) {
       run = runs.register(project, runId, eventTime);
-      forward(NormalizerTopology.RUNS_SINK, runId, run, eventTime, false);
+      forward(NormalizerTopology.RUNS_SINK, RunKey.of(project, runId), run, eventTime, false);
     }
     return run;
   }
@@ -149,7 +174,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     byte[] key = record.key();
     byte[] value = record.value();
     long size = (key == null ? 0L : key.length) + (value == null ? 0L : value.length);
-    if (size > MAX_ORIGINAL_BYTES) {
+    if (size > maxOriginalBytes) {
       reason =
           String.format(
               Locale.ROOT,
@@ -157,7 +182,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
                   + "(limit %d, the producer's request limit): read them at %s partition %d offset %d",
               reason,
               size,
-              MAX_ORIGINAL_BYTES,
+              maxOriginalBytes,
               source.topic(),
               source.partition(),
               source.offset());
@@ -177,6 +202,16 @@ final class NormalizeProcessor implements Processor<byte[], byte[], Object, Obje
     context.forward(
         new Record<>(key, letter, record.timestamp(), new RecordHeaders()),
         NormalizerTopology.DEAD_LETTERS_SINK);
+  }
+
+  /** The size refusal in a store failure's cause chain, or null if it is another failure. */
+  private static SizeLimitedSerializer.OutputTooLargeException tooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SizeLimitedSerializer.OutputTooLargeException tooLarge) {
+        return tooLarge;
+      }
+    }
+    return null;
   }
 
   private static String requireKey(Record<byte[], byte[]> record) throws Rejected {

@@ -4,7 +4,13 @@ import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -16,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start(NormalizerConfig)} returns once the app is started (it then joins its consumer
  * group and restores its stores in the background); {@link #isRunning()} says whether it is running
- * or rebalancing, for a health check. Bad records never stop it (they become dead letters). An
+ * or rebalancing, for a health check. Bad records never stop it (they become dead letters), and
+ * neither does an output the broker refuses for good ({@link DeadLetteringProductionHandler}). An
  * exception that escapes processing (registry unreachable, broker fenced the producer, a store
  * failure) is logged with its cause and shuts the app down, so that {@link #isRunning()} turns
  * false instead of the app dying silently. Thread-safe; {@link #close()} is idempotent.
@@ -26,14 +33,36 @@ public final class Normalizer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Normalizer.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How often the lag on {@link Topics#RAW} is checked. */
+  static final Duration LAG_CHECK_INTERVAL = Duration.ofSeconds(30);
+
+  /**
+   * Records behind on {@link Topics#RAW} above which a warning is logged (a few minutes of a busy
+   * sweep; the raw topic keeps records 7 days from arrival).
+   */
+  static final long LAG_WARNING_RECORDS = 1_000_000;
+
   private final KafkaStreams streams;
   private final SchemaRegistryClient registry;
   private final NormalizerConfig config;
+  private final ScheduledExecutorService lagCheck;
 
   private Normalizer(KafkaStreams streams, SchemaRegistryClient registry, NormalizerConfig config) {
     this.streams = streams;
     this.registry = registry;
     this.config = config;
+    this.lagCheck =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "normalizer-lag-check");
+              t.setDaemon(true);
+              return t;
+            });
+    lagCheck.scheduleWithFixedDelay(
+        this::warnIfBehind,
+        LAG_CHECK_INTERVAL.toSeconds(),
+        LAG_CHECK_INTERVAL.toSeconds(),
+        TimeUnit.SECONDS);
   }
 
   /**
@@ -90,6 +119,60 @@ public final class Normalizer implements AutoCloseable {
     return streams.state().name();
   }
 
+  /**
+   * Returns how many records of {@link Topics#RAW} this instance's consumers have not read yet
+   * (summed over its partitions, from the consumer's {@code records-lag} metrics; 0 before the
+   * first fetch).
+   */
+  public long lag() {
+    long lag = 0;
+    for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+      MetricName name = entry.getKey();
+      if (name.name().equals("records-lag")
+          && name.group().equals("consumer-fetch-manager-metrics")
+          && Topics.RAW.equals(name.tags().get("topic"))
+          && entry.getValue().metricValue() instanceof Number value
+          && Double.isFinite(value.doubleValue())) {
+        lag += Math.max(0, value.longValue());
+      }
+    }
+    return lag;
+  }
+
+  /**
+   * Returns how many output records this instance skipped because the broker refused them for good
+   * (each dead-lettered by {@link DeadLetteringProductionHandler}), from Kafka Streams' {@code
+   * dropped-records-total} task metrics.
+   */
+  public long droppedRecords() {
+    double dropped = 0;
+    for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+      MetricName name = entry.getKey();
+      if (name.name().equals("dropped-records-total")
+          && entry.getValue().metricValue() instanceof Number value) {
+        dropped += value.doubleValue();
+      }
+    }
+    return (long) dropped;
+  }
+
+  private void warnIfBehind() {
+    try {
+      long lag = lag();
+      if (lag > LAG_WARNING_RECORDS) {
+        log.warn(
+            "Normalizer {} is {} records behind on {}; {} keeps records 7 days from arrival, "
+                + "so a backlog older than that would be lost: add threads or instances",
+            config.applicationId(),
+            lag,
+            Topics.RAW,
+            Topics.RAW);
+      }
+    } catch (RuntimeException e) {
+      log.debug("Normalizer lag check failed", e);
+    }
+  }
+
   /** Returns the config the app was started with. */
   public NormalizerConfig config() {
     return config;
@@ -102,6 +185,7 @@ public final class Normalizer implements AutoCloseable {
    */
   @Override
   public void close() {
+    lagCheck.shutdownNow();
     if (!streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT))) {

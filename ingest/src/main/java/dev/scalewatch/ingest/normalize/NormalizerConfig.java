@@ -152,6 +152,29 @@ public record NormalizerConfig(
         overrides);
   }
 
+  /** The producer's default {@code max.request.size}, 1 MiB. */
+  static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+  /** Room left in a producer request for key, headers and record overhead. */
+  static final int OUTPUT_HEADROOM_BYTES = 4096;
+
+  /**
+   * Returns the largest serialized output value the normalizer writes: the producer's {@code
+   * max.request.size} (an override, else 1 MiB) less {@value #OUTPUT_HEADROOM_BYTES} bytes. Larger
+   * outputs are dead-lettered instead of failing the transaction ({@link SizeLimitedSerializer}).
+   */
+  public int maxOutputBytes() {
+    Object configured =
+        streamsOverrides.getOrDefault(
+            StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+            streamsOverrides.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    int limit =
+        configured == null
+            ? DEFAULT_MAX_REQUEST_BYTES
+            : Integer.parseInt(configured.toString().trim());
+    return Math.max(1, limit - OUTPUT_HEADROOM_BYTES);
+  }
+
   /**
    * Producer batch size: 256 KiB per partition halves the broker's and the producer's CPU per
    * event.
@@ -161,7 +184,8 @@ public record NormalizerConfig(
   /**
    * Returns the Kafka Streams properties: exactly_once_v2, the stream threads, the state directory,
    * log-and-fail on undeserializable input (the raw topic is read as bytes, so it cannot happen),
-   * producer batches of {@value #PRODUCER_BATCH_BYTES} bytes, then the overrides.
+   * {@link DeadLetteringProductionHandler} for outputs the broker refuses for good, producer
+   * batches of {@value #PRODUCER_BATCH_BYTES} bytes, then the overrides.
    */
   public Properties toStreamsProperties() {
     Properties props = new Properties();
@@ -173,6 +197,10 @@ public record NormalizerConfig(
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailExceptionHandler.class);
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetteringProductionHandler.class);
+    props.put(DeadLetteringProductionHandler.REGISTRY_URL_CONFIG, registryUrl);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     props.putAll(streamsOverrides);
     return props;

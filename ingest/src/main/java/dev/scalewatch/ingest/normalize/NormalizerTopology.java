@@ -4,11 +4,14 @@ import dev.scalewatch.schemas.DeadLetter;
 import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.RunKey;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaSerializer;
 import dev.scalewatch.schemas.serde.AvroSerde;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,8 +31,10 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * <p>Raw values are read as bytes and decoded inside {@link NormalizeProcessor}, so that
- * undecodable records become dead letters instead of stopping the app. Every output keeps the run
- * id as key (no repartition: one task sees every event of a run) and carries the event time as
+ * undecodable records become dead letters instead of stopping the app. Points and evals keep the
+ * run id as key (no repartition: one task sees every event of a run); runs are keyed by {@link
+ * RunKey} (project + run id, so that compaction keeps runs of two projects sharing a run id) but go
+ * to the partition of their run id, beside their points. Every output carries the event time as
  * timestamp. Dead letters keep the original key bytes as key.
  *
  * <p>State: {@value #DEDUP_STORE}, an in-memory LRU map per partition holding at most {@code
@@ -78,7 +83,10 @@ public final class NormalizerTopology {
     return buildTopology(SchemaRegistryClients.forUrl(config.registryUrl()), config);
   }
 
-  /** Builds the topology over a registry client; of the config it uses the dedup settings only. */
+  /**
+   * Builds the topology over a registry client; of the config it uses the dedup settings and the
+   * output size limit ({@link NormalizerConfig#maxOutputBytes()}).
+   */
   public static Topology buildTopology(SchemaRegistryClient registry, NormalizerConfig config) {
     var dedup =
         Stores.keyValueStoreBuilder(
@@ -91,37 +99,43 @@ public final class NormalizerTopology {
     Topology topology = new Topology();
     topology.addSource(
         SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.RAW);
-    topology.addProcessor(PROCESSOR, () -> new NormalizeProcessor(registry), SOURCE);
+    int maxBytes = config.maxOutputBytes();
+    AvroSerde<Run> runSerde = AvroSerde.specific(Run.class, registry);
+    topology.addProcessor(PROCESSOR, () -> new NormalizeProcessor(registry, maxBytes), SOURCE);
     topology.addStateStore(dedup, PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(RUN_STORE),
             Serdes.String(),
-            AvroSerde.specific(Run.class, registry)),
+            Serdes.serdeFrom(
+                new SizeLimitedSerializer<>(runSerde.serializer(), maxBytes),
+                runSerde.deserializer())),
         PROCESSOR);
     topology.addSink(
         RUNS_SINK,
         Topics.RUNS,
         new StringSerializer(),
-        new AvroKafkaSerializer<Run>(registry),
+        new SizeLimitedSerializer<>(new AvroKafkaSerializer<Run>(registry), maxBytes),
+        (String topic, String key, Run run, int partitions) ->
+            Optional.of(Set.of(RunKey.partition(run.getRunId(), partitions))),
         PROCESSOR);
     topology.addSink(
         METRICS_SINK,
         Topics.METRICS,
         new StringSerializer(),
-        new AvroKafkaSerializer<MetricPoint>(registry),
+        new SizeLimitedSerializer<>(new AvroKafkaSerializer<MetricPoint>(registry), maxBytes),
         PROCESSOR);
     topology.addSink(
         EVALS_SINK,
         Topics.EVALS,
         new StringSerializer(),
-        new AvroKafkaSerializer<EvalResult>(registry),
+        new SizeLimitedSerializer<>(new AvroKafkaSerializer<EvalResult>(registry), maxBytes),
         PROCESSOR);
     topology.addSink(
         DEAD_LETTERS_SINK,
         Topics.DEAD_LETTERS,
         new ByteArraySerializer(),
-        new AvroKafkaSerializer<DeadLetter>(registry),
+        new SizeLimitedSerializer<>(new AvroKafkaSerializer<DeadLetter>(registry), maxBytes),
         PROCESSOR);
     return topology;
   }

@@ -1,5 +1,6 @@
 package dev.scalewatch.ingest.validate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,37 @@ final class Violations {
       add(field, value, "must not be blank");
     } else {
       maxLength(field, value, maxChars);
+      noControlCharacters(field, value);
+    }
+  }
+
+  /**
+   * Requires a name that, when present, holds at most {@code maxChars} and no control character.
+   */
+  void optionalName(String field, String value, int maxChars) {
+    if (value != null) {
+      maxLength(field, value, maxChars);
+      noControlCharacters(field, value);
+    }
+  }
+
+  /**
+   * Requires a name free of control characters (NUL, newline, tab, DEL, C1): they break logs,
+   * labels, CSV exports and terminals, and make two names look alike.
+   */
+  void noControlCharacters(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        add(
+            field,
+            value,
+            String.format(
+                Locale.ROOT,
+                "must not contain control characters (NUL, newline, tab, ...): U+%04X at index %d",
+                (int) value.charAt(i),
+                i));
+        return;
+      }
     }
   }
 
@@ -95,9 +127,36 @@ final class Violations {
     }
   }
 
-  /** Requires a bounded map whose keys are non-blank and bounded and whose values are bounded. */
+  /**
+   * Requires a time at most {@code maxAhead} after {@code now} when present: the broker refuses a
+   * record timestamp further ahead ({@code log.message.timestamp.after.max.ms}, 1 h by default), so
+   * such an event could never be written downstream.
+   */
+  void notAhead(String field, Instant value, Instant now, Duration maxAhead) {
+    if (value != null && value.isAfter(now.plus(maxAhead))) {
+      add(
+          field,
+          value,
+          String.format(
+              Locale.ROOT,
+              "must be at most %d min after the receiving clock (%s): the sender's clock is"
+                  + " ahead, fix it (rejected, retrying cannot help)",
+              maxAhead.toMinutes(),
+              now));
+    }
+  }
+
+  /**
+   * Requires a bounded map whose keys are non-blank and bounded, whose values are bounded, and
+   * whose keys and values together take at most {@code maxBytes} bytes in UTF-8.
+   */
   void boundedMap(
-      String field, Map<String, String> map, int maxEntries, int maxKeyChars, int maxValueChars) {
+      String field,
+      Map<String, String> map,
+      int maxEntries,
+      int maxKeyChars,
+      int maxValueChars,
+      long maxBytes) {
     if (map == null) {
       add(field, null, "is required (use an empty map)");
       return;
@@ -113,6 +172,8 @@ final class Violations {
       String entryField = field + "['" + abbreviate(String.valueOf(entry.getKey())) + "']";
       if (entry.getKey() == null || entry.getKey().isBlank()) {
         add(field, entry.getKey(), "keys must not be blank");
+      } else if (entry.getKey().length() <= maxKeyChars) {
+        noControlCharacters(field + " key", entry.getKey());
       } else if (entry.getKey().length() > maxKeyChars) {
         add(
             field + " key",
@@ -129,6 +190,47 @@ final class Violations {
         maxLength(entryField, entry.getValue(), maxValueChars);
       }
     }
+    long bytes = 0;
+    for (Map.Entry<String, String> entry : map.entrySet()) {
+      bytes += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+    }
+    if (bytes > maxBytes) {
+      add(
+          field,
+          bytes,
+          String.format(
+              Locale.ROOT,
+              "must take at most %d bytes (UTF-8 keys and values together) so that the event fits"
+                  + " every topic downstream; was %d bytes in %d entries (send fewer or shorter"
+                  + " entries)",
+              maxBytes,
+              bytes,
+              map.size()));
+    }
+  }
+
+  /** UTF-8 length of a string without encoding it (0 for null). */
+  static long utf8Length(String text) {
+    if (text == null) {
+      return 0;
+    }
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   static String show(Object value) {
@@ -136,9 +238,26 @@ final class Violations {
       return "null";
     }
     if (value instanceof String text) {
-      return "'" + abbreviate(text) + "'";
+      return "'" + escapeControls(abbreviate(text)) + "'";
     }
     return String.valueOf(value);
+  }
+
+  /** Writes control characters as {@code \\uXXXX}, so that a message never carries them raw. */
+  private static String escapeControls(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (out == null) {
+          out = new StringBuilder(text.length() + 8).append(text, 0, i);
+        }
+        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   private static String abbreviate(String text) {

@@ -134,6 +134,15 @@ class DeadLetterCorpusTest {
             "project must not be blank: '  '"),
         event("blank split", point("r1", 1, 1.0).setSplit(""), "split must not be blank: ''"),
         event(
+            "metric name with NUL",
+            point("r1", 1, 1.0).setMetric("loss\u0000x"),
+            "metric must not contain control characters (NUL, newline, tab, ...): U+0000 at index"
+                + " 4: 'loss\\u0000x'"),
+        event(
+            "metric name with a newline",
+            point("r1", 1, 1.0).setMetric("loss\nfake"),
+            "U+000A at index 4"),
+        event(
             "negative tokens",
             point("r1", 1, 1.0).setTokensSeen(-1L),
             "tokens_seen must be >= 0: -1"),
@@ -170,6 +179,19 @@ class DeadLetterCorpusTest {
             "run with a 5 KiB hyperparameter",
             run("r1").setHyperparameters(Map.of("lr", "9".repeat(5120))),
             "hyperparameters['lr'] must be at most 4096 characters, was 5120"),
+        event(
+            "run with 300 KB of hyperparameters (fits raw, not the runs topic with the rest)",
+            run("r1").setHyperparameters(manyValues(100, 3_000)),
+            "hyperparameters must take at most 262144 bytes (UTF-8 keys and values together)"
+                + " so that the event fits every topic downstream; was 300300 bytes in 100 entries"),
+        event(
+            "point two hours ahead of the clock (a skewed trainer clock)",
+            point("r1", 1, 1.0).setEventTime(Instant.now().plusSeconds(7_200)),
+            "event_time must be at most 60 min after the receiving clock"),
+        event(
+            "run updated two hours ahead of the clock",
+            run("r1").setUpdatedAt(Instant.now().plusSeconds(7_200)),
+            "updated_at must be at most 60 min after the receiving clock"),
         event(
             "run ending before it started",
             run("r1").setStartedAt(T0).setEndedAt(T0.minusSeconds(1)),
@@ -284,6 +306,14 @@ class DeadLetterCorpusTest {
       tags.put("t" + i, "v");
     }
     return tags;
+  }
+
+  private static Map<String, String> manyValues(int count, int chars) {
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      values.put(String.format("h%02d", i), "v".repeat(chars));
+    }
+    return values;
   }
 
   private static byte[][] bareMetricPoint(NormalizerDriver d) {

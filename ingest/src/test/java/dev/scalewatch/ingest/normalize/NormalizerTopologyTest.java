@@ -163,7 +163,7 @@ class NormalizerTopologyTest {
         .singleElement()
         .satisfies(
             r -> {
-              assertThat(r.key()).isEqualTo("r1");
+              assertThat(r.key()).isEqualTo("p/r1");
               assertThat(r.timestamp()).isEqualTo(T0.plusSeconds(7).toEpochMilli());
               assertThat(r.value().getProject()).isEqualTo("p");
               assertThat(r.value().getRunId()).isEqualTo("r1");
@@ -179,7 +179,7 @@ class NormalizerTopologyTest {
     d.send("r1", point("r1", 1, 3.0).build());
 
     TestRecord<String, Run> out = d.runs.readRecord();
-    assertThat(out.key()).isEqualTo("r1");
+    assertThat(out.key()).isEqualTo("p/r1");
     assertThat(out.timestamp()).isEqualTo(T0.minusSeconds(60).toEpochMilli());
     assertThat(out.value().getStatus()).isEqualTo(RunStatus.PLANNED);
     assertThat(d.runs.isEmpty()).isTrue();
@@ -258,6 +258,22 @@ class NormalizerTopologyTest {
 
     assertThat(d.metrics.readValue().getParameters()).isNull();
     assertThat(d.runs.readValuesToList()).extracting(Run::getProject).containsExactly("a", "b");
+  }
+
+  @Test
+  void shouldKeyRunsByProjectAndRunIdSoTwoProjectsSharingARunIdKeepBothAndEnrichTheirOwn() {
+    d.send("r1", run("r1").setProject("alpha").setParameters(100L).build());
+    d.send("r1", run("r1").setProject("beta").setParameters(200L).build());
+    d.send("r1", point("r1", 1, 3.0).setProject("alpha").setTokensSeen(1L).build());
+    d.send("r1", point("r1", 1, 3.0).setProject("beta").setTokensSeen(1L).build());
+    d.send("r1", point("r1", 1, 3.0).setProject("gamma/x").build());
+
+    assertThat(d.runs.readRecordsToList())
+        .extracting(r -> r.key() + "=" + r.value().getParameters())
+        .containsExactly("alpha/r1=100", "beta/r1=200", "gamma%2Fx/r1=null");
+    assertThat(d.metrics.readValuesToList())
+        .extracting(p -> p.getProject() + ":" + p.getParameters() + ":" + p.getFlops())
+        .containsExactly("alpha:100:600.0", "beta:200:1200.0", "gamma/x:null:null");
   }
 
   @Test

@@ -6,7 +6,9 @@ import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.RunStatus;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ class EventValidatorTest {
 
   private static final Instant T0 = Instant.ofEpochMilli(1_767_225_600_000L);
   private static final String HUGE = "x".repeat(1_000_000);
-  private final EventValidator validator = new EventValidator();
+  private static final Instant NOW = T0.plusSeconds(86_400);
+  private final EventValidator validator = new EventValidator(Clock.fixed(NOW, ZoneOffset.UTC));
 
   static Run.Builder run() {
     return Run.newBuilder()
@@ -114,6 +117,100 @@ class EventValidatorTest {
         .isEmpty();
   }
 
+  @Test
+  void shouldRejectTheIssuesFourMegabyteRunNamingFieldSizeAndLimit() {
+    List<Violation> violations =
+        validator.validate(run().setHyperparameters(filled(1_000, "h%03d", 4_000)).build());
+
+    assertThat(violations)
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.field()).isEqualTo("hyperparameters");
+              assertThat(v.message())
+                  .isEqualTo(
+                      "hyperparameters must take at most 262144 bytes (UTF-8 keys and values"
+                          + " together) so that the event fits every topic downstream; was 4004000"
+                          + " bytes in 1000 entries (send fewer or shorter entries): 4004000");
+            });
+  }
+
+  @Test
+  void shouldCountMapBytesInUtf8() {
+    // 100 values of 1,000 euro signs: 100,000 characters but 300,000 bytes
+    assertThat(validator.validate(run().setTags(filled(100, "t%02d", 1_000, "\u20ac")).build()))
+        .extracting(Violation::field)
+        .containsExactly("tags");
+  }
+
+  @Test
+  void shouldAcceptLargestValidRunAndItFitsTheDefaultRecordLimit() throws Exception {
+    String name = "\u20ac".repeat(EventValidator.MAX_NAME_CHARS);
+    Run largest =
+        run()
+            .setProject(name)
+            .setRunId(name)
+            .setName(name)
+            .setModelFamily(name)
+            .setDataset("\u20ac".repeat(EventValidator.MAX_VALUE_CHARS))
+            .setHyperparameters(atByteLimit("h"))
+            .setTags(atByteLimit("t"))
+            .build();
+
+    assertThat(validator.validate(largest)).isEmpty();
+    assertThat(largest.toByteBuffer().remaining()).isLessThan(600_000);
+  }
+
+  @Test
+  void shouldRejectEventTimeMoreThanAnHourAheadOfTheClock() {
+    assertThat(validator.validate(point().setEventTime(NOW.plusSeconds(3_600)).build())).isEmpty();
+    assertThat(validator.validate(point().setEventTime(NOW.plusSeconds(3_601)).build()))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.field()).isEqualTo("event_time");
+              assertThat(v.message())
+                  .isEqualTo(
+                      "event_time must be at most 60 min after the receiving clock"
+                          + " (2026-01-02T00:00:00Z): the sender's clock is ahead, fix it"
+                          + " (rejected, retrying cannot help): 2026-01-02T01:00:01Z");
+            });
+    assertThat(validator.validate(eval().setEventTime(NOW.plusSeconds(7_200)).build()))
+        .extracting(Violation::field)
+        .containsExactly("event_time");
+    assertThat(validator.validate(run().setUpdatedAt(NOW.plusSeconds(7_200)).build()))
+        .extracting(Violation::field)
+        .containsExactly("updated_at");
+  }
+
+  private static Map<String, String> filled(int entries, String keyFormat, int chars) {
+    return filled(entries, keyFormat, chars, "v");
+  }
+
+  private static Map<String, String> filled(
+      int entries, String keyFormat, int chars, String character) {
+    Map<String, String> map = new HashMap<>();
+    for (int i = 0; i < entries; i++) {
+      map.put(String.format(keyFormat, i), character.repeat(chars));
+    }
+    return map;
+  }
+
+  /**
+   * A map of exactly {@link EventValidator#MAX_MAP_BYTES} bytes, in values at their length limit.
+   */
+  private static Map<String, String> atByteLimit(String prefix) {
+    Map<String, String> map = new HashMap<>();
+    long left = EventValidator.MAX_MAP_BYTES;
+    for (int i = 0; left > 0; i++) {
+      String key = prefix + String.format("%04d", i);
+      int chars = (int) Math.min(EventValidator.MAX_VALUE_CHARS, left - key.length());
+      map.put(key, "v".repeat(chars));
+      left -= key.length() + chars;
+    }
+    return map;
+  }
+
   static Stream<Arguments> brokenRuns() {
     Map<String, String> tooMany = new HashMap<>();
     for (int i = 0; i <= EventValidator.MAX_MAP_ENTRIES; i++) {
@@ -152,6 +249,14 @@ class EventValidatorTest {
             "hyperparameters key",
             "hyperparameters key must be at most 256 characters, was 300",
             r -> r.setHyperparameters(Map.of("k".repeat(300), "x"))),
+        broken(
+            "name",
+            "name must not contain control characters (NUL, newline, tab, ...): U+000D at index 1",
+            r -> r.setName("a\r\nb")),
+        broken(
+            "hyperparameters key",
+            "hyperparameters key must not contain control characters",
+            r -> r.setHyperparameters(Map.of("l\u0000r", "3e-4"))),
         broken(
             "started_at", "started_at must be > 0", r -> r.setStartedAt(Instant.ofEpochMilli(0))),
         broken(
@@ -247,7 +352,21 @@ class EventValidatorTest {
         Arguments.of(
             "metric", "metric must not be blank: ''", change((MetricPoint p) -> p.setMetric(""))),
         Arguments.of(
-            "split", "split must not be blank: ' '", change((MetricPoint p) -> p.setSplit(" "))));
+            "split", "split must not be blank: ' '", change((MetricPoint p) -> p.setSplit(" "))),
+        Arguments.of(
+            "metric",
+            "metric must not contain control characters (NUL, newline, tab, ...): U+0000 at index"
+                + " 4: 'loss\\u0000'",
+            change((MetricPoint p) -> p.setMetric("loss\u0000"))),
+        Arguments.of(
+            "split",
+            "split must not contain control characters (NUL, newline, tab, ...): U+000A at index"
+                + " 3",
+            change((MetricPoint p) -> p.setSplit("val\ntrain"))),
+        Arguments.of(
+            "run_id",
+            "run_id must not contain control characters",
+            change((MetricPoint p) -> p.setRunId("r1\u007f"))));
   }
 
   /** Returns an operator that applies a setter to an event and returns the event. */

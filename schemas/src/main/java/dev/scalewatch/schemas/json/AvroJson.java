@@ -1,7 +1,10 @@
 package dev.scalewatch.schemas.json;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,11 +41,25 @@ import org.apache.avro.specific.SpecificRecord;
  * {@code "-Infinity"} (and are written that way, since JSON has no such numbers), because NaN loss
  * is data. Timestamps accept epoch milliseconds or an ISO-8601 instant. A value that does not fit
  * raises {@link IllegalArgumentException} naming the field path, the value and the type expected,
- * as an {@link AvroJsonException} that also carries the path. Stateless and thread-safe.
+ * as an {@link AvroJsonException} that also carries the path: among them a number literal out of a
+ * double's range ({@code 1e309}, which would otherwise become infinity) and an instant outside
+ * epoch milliseconds ({@code +999999999-01-01T00:00:00Z}). {@link #MAPPER} rejects duplicate keys.
+ * Stateless and thread-safe.
  */
 public final class AvroJson {
 
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Strict JSON: a key repeated in one object is an error naming the key ({@code Duplicate field
+   * 'project'}) instead of the last one silently winning. Fractions are read as decimals, so that a
+   * literal out of a double's range ({@code 1e309}) can be refused with its own text instead of
+   * turning into infinity.
+   */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private AvroJson() {}
@@ -247,11 +264,21 @@ public final class AvroJson {
     }
     boolean timestamp = schema.getLogicalType() instanceof LogicalTypes.TimestampMillis;
     if (timestamp && json != null && json.isTextual()) {
+      Instant instant;
       try {
-        return Instant.parse(json.textValue()).toEpochMilli();
+        instant = Instant.parse(json.textValue());
       } catch (DateTimeParseException e) {
         throw mismatch(
             path, json, "epoch milliseconds or an ISO-8601 instant like 2026-01-01T00:00:00Z");
+      }
+      try {
+        return instant.toEpochMilli();
+      } catch (ArithmeticException e) {
+        throw mismatch(
+            path,
+            json,
+            "an instant that fits epoch milliseconds (years -292275055 to 292278994), like"
+                + " 2026-01-01T00:00:00Z");
       }
     }
     throw mismatch(
@@ -260,7 +287,19 @@ public final class AvroJson {
 
   private static double doubleValue(JsonNode json, String path) {
     if (json != null && json.isNumber()) {
-      return json.doubleValue();
+      double value = json.doubleValue();
+      if (!Double.isFinite(value)) {
+        // a literal like 1e309: JSON has no infinity, so this is a number out of range, not one
+        throw new AvroJsonException(
+            path,
+            path
+                + " must be a number within the range of a double (at most 1.7976931348623157E308"
+                + " in magnitude): "
+                + abbreviate(json.asText())
+                + " is out of range (write \"Infinity\" or \"-Infinity\" for an infinite"
+                + " value)");
+      }
+      return value;
     }
     if (json != null && json.isTextual()) {
       switch (json.textValue()) {
@@ -275,6 +314,10 @@ public final class AvroJson {
       }
     }
     throw mismatch(path, json, "a number (or \"NaN\", \"Infinity\", \"-Infinity\")");
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 80 ? text.substring(0, 77) + "..." : text;
   }
 
   private static AvroJsonException mismatch(String path, JsonNode json, String expected) {

@@ -98,4 +98,49 @@ class AvroJsonTest {
                     MetricPoint.getClassSchema()))
         .hasMessageContaining("MetricPoint.lr is not a field of MetricPoint");
   }
+
+  @Test
+  void shouldRefuseNumberOutOfDoubleRangeInsteadOfMakingItInfinite() throws Exception {
+    assertThatThrownBy(
+            () ->
+                AvroJson.toRecord(
+                    json(
+                        """
+        {"project":"p","run_id":"r","step":5,"metric":"loss","value":1e309,"event_time":1}"""),
+                    MetricPoint.getClassSchema()))
+        .isInstanceOf(AvroJsonException.class)
+        .hasMessage(
+            "MetricPoint.value must be a number within the range of a double (at most"
+                + " 1.7976931348623157E308 in magnitude): 1E+309 is out of range (write"
+                + " \"Infinity\" or \"-Infinity\" for an infinite value)");
+    GenericRecord ok =
+        AvroJson.toRecord(
+            json(
+                """
+        {"project":"p","run_id":"r","step":5,"metric":"loss","value":0.1,"event_time":1}"""),
+            MetricPoint.getClassSchema());
+    assertThat(ok.get("value")).isEqualTo(0.1);
+  }
+
+  @Test
+  void shouldRefuseInstantBeyondEpochMillisecondsWithTheField() throws Exception {
+    assertThatThrownBy(
+            () ->
+                AvroJson.toRecord(
+                    json(
+                        """
+        {"project":"p","run_id":"r","step":5,"metric":"loss","value":1,
+         "event_time":"+999999999-01-01T00:00:00Z"}"""),
+                    MetricPoint.getClassSchema()))
+        .isInstanceOf(AvroJsonException.class)
+        .hasMessageStartingWith(
+            "MetricPoint.event_time must be an instant that fits epoch milliseconds")
+        .hasMessageEndingWith(": \"+999999999-01-01T00:00:00Z\"");
+  }
+
+  @Test
+  void shouldRefuseDuplicateKeysNamingTheKey() {
+    assertThatThrownBy(() -> json("{\"project\":\"beta\",\"project\":\"alpha\"}"))
+        .hasMessageContaining("Duplicate field 'project'");
+  }
 }
