@@ -93,11 +93,13 @@ public final class StreamJobs {
     out.fits()
         .sinkTo(
             KafkaIo.<Fit>sink(servers, registry, Topics.FITS, SWEEP_FITTER + "-fits", Fit::getKey))
+        .name("sweep-fits-sink")
         .uid("sweep-fits-sink");
     out.alerts()
         .sinkTo(
             KafkaIo.<Alert>sink(
                 servers, registry, Topics.ALERTS, SWEEP_FITTER + "-alerts", Alert::getId))
+        .name("sweep-alerts-sink")
         .uid("sweep-alerts-sink");
   }
 
@@ -127,10 +129,12 @@ public final class StreamJobs {
         .sinkTo(
             KafkaIo.<Alert>sink(
                 servers, registry, Topics.ALERTS, RUN_MONITOR + "-alerts", Alert::getId))
+        .name("run-alerts-sink")
         .uid("run-alerts-sink");
     out.fits()
         .sinkTo(
             KafkaIo.<Fit>sink(servers, registry, Topics.FITS, RUN_MONITOR + "-fits", Fit::getKey))
+        .name("run-fits-sink")
         .uid("run-fits-sink");
   }
 

@@ -292,12 +292,13 @@ class StreamJobsIT {
       producer.sendAllAndWait(curveEvals(after, noise, start), Duration.ofSeconds(30));
     }
     List<Alert> lifecycle =
-        alertsUntil(
-                l -> l.stream().filter(inflection).count() >= 2, Duration.ofSeconds(60))
+        alertsUntil(l -> l.stream().filter(inflection).count() >= 2, Duration.ofSeconds(60))
             .stream()
             .filter(inflection)
             .toList();
-    assertThat(lifecycle).extracting(Alert::getState).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+    assertThat(lifecycle)
+        .extracting(Alert::getState)
+        .containsExactly(AlertState.FIRING, AlertState.RESOLVED);
     assertThat(lifecycle.get(1).getId()).isEqualTo(lifecycle.get(0).getId());
   }
 }

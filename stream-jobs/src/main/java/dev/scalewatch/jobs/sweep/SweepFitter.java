@@ -221,7 +221,8 @@ public final class SweepFitter
     }
     lastFits.put(key, fit);
     st.fittedXMax = fit.xMax();
-    if (materiallyChanged(st, fit)) {
+    // A settle's selection is emitted on any change, so the last record is the settled law.
+    if (materiallyChanged(st, fit, fullSelection ? 0 : MATERIAL_CHANGE)) {
       st.sequence++;
       st.emittedForm = fit.form().name();
       st.emittedPoints = fit.points();
@@ -297,7 +298,7 @@ public final class SweepFitter
     st.refitsSinceSelection = selection ? 0 : st.refitsSinceSelection + 1;
   }
 
-  private static boolean materiallyChanged(SweepState st, Fit fit) {
+  private static boolean materiallyChanged(SweepState st, Fit fit, double tolerance) {
     if (st.emittedParameters == null
         || !fit.form().name().equals(st.emittedForm)
         || fit.points() != st.emittedPoints) {
@@ -307,7 +308,7 @@ public final class SweepFitter
     for (int i = 0; i < params.size(); i++) {
       double before = st.emittedParameters[i];
       double now = params.get(i).value();
-      if (Math.abs(now - before) > MATERIAL_CHANGE * Math.max(Math.abs(before), 1e-12)) {
+      if (Math.abs(now - before) > tolerance * Math.max(Math.abs(before), 1e-12)) {
         return true;
       }
     }
