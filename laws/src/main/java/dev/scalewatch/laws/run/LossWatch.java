@@ -41,11 +41,11 @@ import java.util.Objects;
  *       that threshold on the same side, and the median ratio of all of them, of the older half and
  *       of the newer half are each beyond {@code shiftRatio} (a level that stays, not the decaying
  *       tail of a spike), it is a {@link RunEvent.Kind#LEVEL_SHIFT} with ratio = new level / old
- *       level (1.16x to 1.5x and their inverses are reported; the measured ratio is within 3% of
- *       the truth at 2% noise). The baseline then becomes the candidate's points, so the new level
- *       is normal from there on. A candidate that fails slides forward and its oldest points go to
- *       the baseline. During the {@code shiftPoints} points after a SPIKE_RECOVERED no candidate
- *       starts (they are the spike's tail).
+ *       level (1.16x to 1.5x and their inverses are reported, the ratio within about 3%). The
+ *       baseline then becomes the candidate's points, so the new level is normal from there on. A
+ *       candidate that fails slides forward and its oldest points go to the baseline. During the
+ *       {@code shiftPoints} points after a SPIKE_RECOVERED no candidate starts (they are the
+ *       spike's tail).
  *   <li>The first NaN or infinite value is a {@link RunEvent.Kind#NON_FINITE}, once per series.
  *       From then on BLIP, SPIKE, SPIKE_RECOVERED and SUSTAINED_RISE are no longer reported
  *       (divergence supersedes them); level shifts and plateaus still are.
@@ -56,10 +56,20 @@ import java.util.Objects;
  *       +-plateauSlope} (0.01) on {@code plateauPoints} (8) consecutive points, a {@link
  *       RunEvent.Kind#PLATEAU} is reported once; {@link RunEvent.Kind#PLATEAU_ENDED} when the
  *       improvement is back above {@code plateauEndImprovement} (1.5%) on as many consecutive
- *       points. A power law {@code 2 + 10 step^-0.3} improves 2.6% per doubling at step 10^5 and
- *       1.4% at 10^6, so it is not a plateau. A level shift restarts the plateau memory, so the
- *       next plateau judgement comes one span after it (a shift is not improvement).
+ *       points. Anchors start once the smoothed level has averaged {@code windowPoints} updates. A
+ *       power law {@code 2 + 10 step^-0.3} improves 2.6% per doubling at step 10^5 and 1.4% at
+ *       10^6, so it is not a plateau. A level shift restarts the plateau memory, so the next
+ *       plateau judgement comes one span after it (a shift is not improvement).
  * </ul>
+ *
+ * <h2>Measured</h2>
+ *
+ * On the seeded synthetic logs of {@code LossWatchPrecisionTest} (30 runs of 40,000 points of
+ * {@code 2 + 10 step^-0.3} with 1-3% noise, logged every step or every 10 steps; blips of 2-5x,
+ * spikes of 2-4x over 3-80 points, shifts of 1.16-1.5x both ways; 10 diverging runs) precision and
+ * recall are 1.000 for BLIP, SPIKE, SPIKE_RECOVERED, SUSTAINED_RISE and LEVEL_SHIFT, no PLATEAU is
+ * reported, and the worst LEVEL_SHIFT ratio is 3.1% off. At 5% noise level shifts of 1.16x drop to
+ * about 0.91 precision and 0.94 recall (spikes stay at 1.000).
  *
  * <h2>Compared with what trainers use</h2>
  *
@@ -85,22 +95,6 @@ public final class LossWatch implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** Shift-candidate points that must lie beyond the point threshold. */
-  private static final double SHIFT_QUORUM = 0.75;
-
-  /** Anchors per plateau span. */
-  private static final int ANCHORS_PER_SPAN = 8;
-
-  /** Anchors kept: two spans. */
-  private static final int ANCHORS = 2 * ANCHORS_PER_SPAN;
-
-  /**
-   * Plateau smoothing: the level is an exponential average in {@code ln(1 + step)} with a time
-   * constant of a quarter plateau span, so it averages many windows (a window of 64 points at step
-   * 10^6 is 0.006% of the steps) without lagging in log-log.
-   */
-  private static final double SMOOTHING_PER_SPAN = 4;
-
   /** Points after which an open spike may become a sustained rise on the step criterion. */
   private static final int RISE_MIN_POINTS = 3;
 
@@ -122,9 +116,8 @@ public final class LossWatch implements Serializable {
   private final int plateauPoints;
   private final long plateauMinStep;
   private final double lnSpike;
-  private final double lnShift;
-  private final double lnPointShift;
-  private final double lnSpan;
+  private final LevelShifts shifts;
+  private final Plateaus plateaus;
 
   private LossWatch(Builder b) {
     this.windowPoints = b.windowPoints;
@@ -145,9 +138,16 @@ public final class LossWatch implements Serializable {
     this.plateauPoints = b.plateauPoints;
     this.plateauMinStep = b.plateauMinStep;
     this.lnSpike = Math.log(spikeRatio);
-    this.lnShift = Math.log(shiftRatio);
-    this.lnPointShift = 0.5 * lnShift;
-    this.lnSpan = Math.log(plateauSpan);
+    this.shifts = new LevelShifts(shiftRatio, shiftPoints);
+    this.plateaus =
+        new Plateaus(
+            plateauSpan,
+            plateauImprovement,
+            plateauSlope,
+            plateauEndImprovement,
+            plateauPoints,
+            plateauMinStep,
+            windowPoints);
   }
 
   /** The defaults listed in the class comment. */
@@ -212,9 +212,9 @@ public final class LossWatch implements Serializable {
       s.shiftLogSteps = new double[shiftPoints];
       s.shiftLogValues = new double[shiftPoints];
       s.shiftLogRatios = new double[shiftPoints];
-      s.anchorSteps = new long[ANCHORS];
-      s.anchorLogSteps = new double[ANCHORS];
-      s.anchorLogLevels = new double[ANCHORS];
+      s.anchorSteps = new long[Plateaus.ANCHORS];
+      s.anchorLogSteps = new double[Plateaus.ANCHORS];
+      s.anchorLogLevels = new double[Plateaus.ANCHORS];
     } else if (s.steps.length != windowPoints
         || s.shiftSteps == null
         || s.shiftSteps.length != shiftPoints) {
@@ -263,7 +263,7 @@ public final class LossWatch implements Serializable {
       s.spikePoints = 2;
       s.spikePeak = Math.max(s.spikePeak, value);
       s.riseReported = false;
-      flushCandidate(s);
+      LevelShifts.flush(s);
       out.spike(
           new RunEvent(
               RunEvent.Kind.SPIKE,
@@ -369,8 +369,8 @@ public final class LossWatch implements Serializable {
   private void normal(LossWatchState s, long step, double u, double y, double value, Events out) {
     WindowLevel lv = WindowLevel.at(s, step, u, windowSteps, minPoints);
     if (lv == null) {
-      flushCandidate(s);
-      push(s, step, u, y);
+      LevelShifts.flush(s);
+      s.push(step, u, y);
       return;
     }
     double r = y - lv.logLevel;
@@ -386,228 +386,15 @@ public final class LossWatch implements Serializable {
     }
     if (s.settlePoints > 0) {
       s.settlePoints--; // the tail of a recovered spike opens no level shift
-    } else if (s.shiftSize > 0 || Math.abs(r) >= lnPointShift) {
-      candidate(s, step, u, y, r, lv, out);
+    } else if (s.shiftSize > 0 || shifts.starts(r)) {
+      shifts.offer(s, step, u, y, r, lv, out);
       return;
     }
-    push(s, step, u, y);
-    plateau(s, step, u, lv, out);
+    s.push(step, u, y);
+    plateaus.offer(s, step, u, lv, out);
   }
 
-  private void candidate(
-      LossWatchState s, long step, double u, double y, double r, WindowLevel lv, Events out) {
-    int k = s.shiftSize++;
-    s.shiftSteps[k] = step;
-    s.shiftLogSteps[k] = u;
-    s.shiftLogValues[k] = y;
-    s.shiftLogRatios[k] = r;
-    double pointShift = lnPointShift;
-    int allowedMisses = shiftPoints - (int) Math.ceil(SHIFT_QUORUM * shiftPoints);
-    while (s.shiftSize > 0) {
-      double first = s.shiftLogRatios[0];
-      if (Math.abs(first) < pointShift) {
-        dropOldestCandidatePoint(s);
-        continue;
-      }
-      double dir = Math.signum(first);
-      int misses = 0;
-      for (int i = 0; i < s.shiftSize; i++) {
-        misses += dir * s.shiftLogRatios[i] >= pointShift ? 0 : 1;
-      }
-      if (misses > allowedMisses) {
-        dropOldestCandidatePoint(s);
-        continue;
-      }
-      if (s.shiftSize < shiftPoints) {
-        return;
-      }
-      // the level must stay: the older and the newer half each beyond the shift ratio (a spike's
-      // decaying tail has a high older half and a low newer one)
-      double[] work = s.shiftLogRatios.clone();
-      double median = WindowLevel.median(work, 0, s.shiftSize);
-      System.arraycopy(s.shiftLogRatios, 0, work, 0, s.shiftSize);
-      int half = s.shiftSize / 2;
-      double older = WindowLevel.median(work, 0, half);
-      double newer = WindowLevel.median(work, half, s.shiftSize);
-      if (dir * median < lnShift || dir * older < lnShift || dir * newer < lnShift) {
-        dropOldestCandidatePoint(s);
-        continue;
-      }
-      confirmShift(s, step, median, lv, out);
-      return;
-    }
-  }
-
-  private void confirmShift(
-      LossWatchState s, long step, double logRatio, WindowLevel lv, Events out) {
-    double ratio = Math.exp(logRatio);
-    long start = s.shiftSteps[0];
-    int n = s.shiftSize;
-    out.always(
-        new RunEvent(
-            RunEvent.Kind.LEVEL_SHIFT,
-            step,
-            start,
-            lv.level() * ratio,
-            lv.level(),
-            ratio,
-            fmt(
-                "level %.5g -> %.5g (%.3fx) since step %d: median ratio of %d points over steps"
-                    + " %d-%d vs the window of %d points from step %d; the baseline adopts the"
-                    + " new level",
-                lv.level(),
-                lv.level() * ratio,
-                ratio,
-                start,
-                n,
-                start,
-                step,
-                lv.points,
-                lv.fromStep)));
-    s.size = 0;
-    s.head = 0;
-    for (int i = 0; i < n; i++) {
-      push(s, s.shiftSteps[i], s.shiftLogSteps[i], s.shiftLogValues[i]);
-    }
-    s.shiftSize = 0;
-    // the plateau memory restarts: rescaling it by the measured ratio would leave the ratio's
-    // error (1-3%) in the comparison, as large as a doubling's improvement late in a run
-    s.anchorSize = 0;
-    s.anchorHead = 0;
-    s.smoothLogLevel = Double.NaN;
-    s.plateauStreak = 0;
-  }
-
-  private static void dropOldestCandidatePoint(LossWatchState s) {
-    push(s, s.shiftSteps[0], s.shiftLogSteps[0], s.shiftLogValues[0]);
-    int n = --s.shiftSize;
-    System.arraycopy(s.shiftSteps, 1, s.shiftSteps, 0, n);
-    System.arraycopy(s.shiftLogSteps, 1, s.shiftLogSteps, 0, n);
-    System.arraycopy(s.shiftLogValues, 1, s.shiftLogValues, 0, n);
-    System.arraycopy(s.shiftLogRatios, 1, s.shiftLogRatios, 0, n);
-  }
-
-  private static void flushCandidate(LossWatchState s) {
-    while (s.shiftSize > 0) {
-      dropOldestCandidatePoint(s);
-    }
-  }
-
-  private static void push(LossWatchState s, long step, double u, double y) {
-    int cap = s.steps.length;
-    s.steps[s.head] = step;
-    s.logSteps[s.head] = u;
-    s.logValues[s.head] = y;
-    s.head = (s.head + 1) % cap;
-    s.size = Math.min(s.size + 1, cap);
-  }
-
-  private void plateau(LossWatchState s, long step, double u, WindowLevel lv, Events out) {
-    if (Double.isNaN(s.smoothLogLevel)) {
-      s.smoothLogLevel = lv.logLevel;
-      s.smoothPoints = 1;
-    } else {
-      // a running mean until the exponential average has seen enough (no weight on one window)
-      s.smoothPoints = Math.min(s.smoothPoints + 1, 1 << 30);
-      double alpha =
-          Math.max(
-              Math.min(1, (u - s.smoothLogStep) * SMOOTHING_PER_SPAN / lnSpan),
-              1.0 / s.smoothPoints);
-      s.smoothLogLevel += alpha * (lv.logLevel - s.smoothLogLevel);
-    }
-    s.smoothLogStep = u;
-    double level = s.smoothLogLevel;
-    if (s.smoothPoints < windowPoints) {
-      return; // anchors only from a level averaged over a full window's worth of points
-    }
-    if (s.anchorSize == 0
-        || u
-            >= s.anchorLogSteps[Math.floorMod(s.anchorHead - 1, ANCHORS)]
-                + lnSpan / ANCHORS_PER_SPAN) {
-      s.anchorSteps[s.anchorHead] = step;
-      s.anchorLogSteps[s.anchorHead] = u;
-      s.anchorLogLevels[s.anchorHead] = level;
-      s.anchorHead = (s.anchorHead + 1) % ANCHORS;
-      s.anchorSize = Math.min(s.anchorSize + 1, ANCHORS);
-    }
-    if (step < plateauMinStep) {
-      return;
-    }
-    int j = -1;
-    for (int i = 0; i < s.anchorSize; i++) {
-      int k = Math.floorMod(s.anchorHead - 1 - i, ANCHORS);
-      if (s.anchorLogSteps[k] <= u - lnSpan) {
-        j = k;
-        break;
-      }
-    }
-    if (j < 0) {
-      return;
-    }
-    double slope = (level - s.anchorLogLevels[j]) / (u - s.anchorLogSteps[j]);
-    double improvement = 1 - Math.exp(slope * lnSpan);
-    double then = Math.exp(s.anchorLogLevels[j]);
-    double now = Math.exp(level);
-    if (!s.plateau) {
-      boolean flat = improvement < plateauImprovement && Math.abs(slope) <= plateauSlope;
-      s.plateauStreak = flat ? s.plateauStreak + 1 : 0;
-      if (s.plateauStreak >= plateauPoints) {
-        s.plateau = true;
-        s.plateauStart = s.anchorSteps[j];
-        s.plateauStreak = 0;
-        out.always(
-            new RunEvent(
-                RunEvent.Kind.PLATEAU,
-                step,
-                s.anchorSteps[j],
-                now,
-                then,
-                now / then,
-                fmt(
-                    "level %.5g at step %d vs %.5g at step %d: log-log slope %.4f, improvement"
-                        + " %.2f%% per %.3gx of steps (plateau below %.2f%% and |slope| <= %.3g"
-                        + " on %d points)",
-                    now,
-                    step,
-                    then,
-                    s.anchorSteps[j],
-                    slope,
-                    100 * improvement,
-                    plateauSpan,
-                    100 * plateauImprovement,
-                    plateauSlope,
-                    plateauPoints)));
-      }
-    } else {
-      s.plateauStreak = improvement >= plateauEndImprovement ? s.plateauStreak + 1 : 0;
-      if (s.plateauStreak >= plateauPoints) {
-        s.plateau = false;
-        s.plateauStreak = 0;
-        out.always(
-            new RunEvent(
-                RunEvent.Kind.PLATEAU_ENDED,
-                step,
-                s.plateauStart,
-                now,
-                then,
-                now / then,
-                fmt(
-                    "improving again: level %.5g at step %d vs %.5g at step %d, %.2f%% per %.3gx"
-                        + " of steps (>= %.2f%% on %d points); plateau since step %d",
-                    now,
-                    step,
-                    then,
-                    s.anchorSteps[j],
-                    100 * improvement,
-                    plateauSpan,
-                    100 * plateauEndImprovement,
-                    plateauPoints,
-                    s.plateauStart)));
-      }
-    }
-  }
-
-  private static String fmt(String format, Object... args) {
+  static String fmt(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }
 
@@ -638,7 +425,7 @@ public final class LossWatch implements Serializable {
   }
 
   /** Collects the events of one point; spike-family events are dropped after NON_FINITE. */
-  private static final class Events {
+  static final class Events {
     private final boolean spikesSuppressed;
     private List<RunEvent> list;
 

@@ -127,6 +127,16 @@ public final class LossWatchState {
   /** An empty state; {@link LossWatch#offer} sizes it on first use. */
   public LossWatchState() {}
 
+  /** Appends a point to the baseline ring. */
+  void push(long step, double u, double y) {
+    int cap = steps.length;
+    steps[head] = step;
+    logSteps[head] = u;
+    logValues[head] = y;
+    head = (head + 1) % cap;
+    size = Math.min(size + 1, cap);
+  }
+
   @Override
   public String toString() {
     return "LossWatchState{lastStep="

@@ -44,7 +44,7 @@ final class WindowLevel {
   static WindowLevel at(
       LossWatchState s, long step, double logStep, long windowSteps, int minPoints) {
     int cap = s.steps.length;
-    long from = step - windowSteps;
+    long from = step < Long.MIN_VALUE + windowSteps ? Long.MIN_VALUE : step - windowSteps;
     int n = 0;
     while (n < s.size && s.steps[Math.floorMod(s.head - 1 - n, cap)] >= from) {
       n++;

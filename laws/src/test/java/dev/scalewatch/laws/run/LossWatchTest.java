@@ -170,6 +170,18 @@ class LossWatchTest {
   }
 
   @Test
+  void shouldReportSustainedRiseOnSparseLogsAfterTheRiseSpanInSteps() {
+    // logged every 1000 steps: 100 points would be 100,000 steps, so 5,000 steps decide
+    LossWatchState state = new LossWatchState();
+    LongToDoubleFunction base = noisy(LossWatchTest::curve, 0.02, 17);
+    LongToDoubleFunction loss = s -> base.applyAsDouble(s) * (s >= 40_000 ? 2.5 : 1);
+    List<RunEvent> events = feed(WATCH, state, 1000, 60_000, 1000, loss);
+    assertThat(events).extracting(RunEvent::kind).containsExactly(Kind.SPIKE, Kind.SUSTAINED_RISE);
+    assertThat(events.get(1).startStep()).isEqualTo(40_000);
+    assertThat(events.get(1).step()).isEqualTo(45_000);
+  }
+
+  @Test
   void shouldReportPlateauAndItsEnd() {
     // decays until step 20,000, flat until 80,000, then decays again
     LongToDoubleFunction clean =
