@@ -17,15 +17,23 @@ JAR = Path(os.environ.get("SCALEWATCH_JAR", REPO / "app" / "target" / "scalewatc
 AVRO_DIR = REPO / "schemas" / "src" / "main" / "avro"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(names: tuple[str, ...]) -> dict[str, int]:
+    """Distinct free ports: every probe socket stays open until all are taken."""
+    sockets = []
+    try:
+        for _ in names:
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        return {name: s.getsockname()[1] for name, s in zip(names, sockets)}
+    finally:
+        for s in sockets:
+            s.close()
 
 
 class Stack:
     def __init__(self, data_dir: Path):
-        self.ports = {name: free_port() for name in ("kafka", "controller", "registry", "http", "flink")}
+        self.ports = free_ports(("kafka", "controller", "registry", "http", "flink"))
         self.data_dir = data_dir
         self.bootstrap = f"127.0.0.1:{self.ports['kafka']}"
         self.registry = f"http://127.0.0.1:{self.ports['registry']}"

@@ -18,15 +18,23 @@ JAR = Path(os.environ.get("SCALEWATCH_JAR", REPO / "app" / "target" / "scalewatc
 GATEWAY_TOKENS = {"sdk-http-volume": "it-token-volume-7f3a", "sdk-http-outage": "it-token-outage-91c2"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(names: tuple[str, ...]) -> dict[str, int]:
+    """Distinct free ports: every probe socket stays open until all are taken."""
+    sockets = []
+    try:
+        for _ in names:
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            sockets.append(s)
+        return {name: s.getsockname()[1] for name, s in zip(names, sockets)}
+    finally:
+        for s in sockets:
+            s.close()
 
 
 class Stack:
     def __init__(self, work: Path):
-        self.ports = {name: free_port() for name in ("kafka", "controller", "registry", "http", "flink")}
+        self.ports = free_ports(("kafka", "controller", "registry", "http", "flink"))
         self.work = work
         self.data_dir = work / "data"
         self.bootstrap = f"127.0.0.1:{self.ports['kafka']}"

@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 from arrivals import arrived_events
-from stack import free_port
+from stack import free_ports
 from test_kafka_it import kafka_run
 from workload import METRICS, check_exactly_once, log_steps
 
@@ -11,7 +11,7 @@ from workload import METRICS, check_exactly_once, log_steps
 def test_events_left_in_the_spool_at_exit_are_sent_by_scalewatch_sync(stack, spool_dir):
     project = "sdk-kafka-sync"
     run_ids = [f"{project}-0"]
-    nowhere = f"127.0.0.1:{free_port()}"  # no broker listens here
+    nowhere = f"127.0.0.1:{free_ports(('kafka',))['kafka']}"  # no broker listens here
     run = kafka_run(stack, spool_dir, project, run_ids[0], bootstrap_servers=nowhere, flush_timeout=1)
     log_steps(run, 0, range(300))
     run.finish()

@@ -62,8 +62,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static EmbeddedKafkaBroker start(
       Path logDirectory, String host, int port, int controllerPort) throws Exception {
     Files.createDirectories(logDirectory);
-    int clientPort = FreePorts.resolve(host, port);
-    int quorumPort = FreePorts.resolve(host, controllerPort);
+    int[] ports = FreePorts.resolve(host, port, controllerPort);
+    int clientPort = ports[0];
+    int quorumPort = ports[1];
     Properties properties = brokerProperties(logDirectory, host, clientPort, quorumPort);
     formatIfNeeded(logDirectory);
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);

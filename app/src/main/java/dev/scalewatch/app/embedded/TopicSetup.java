@@ -120,8 +120,40 @@ final class TopicSetup {
     }
     if (!changes.isEmpty()) {
       admin.incrementalAlterConfigs(changes).all().get();
+      awaitConfigs(admin, resources);
     }
     return changed;
+  }
+
+  /**
+   * Waits until the broker describes the required settings: an altered config reaches the broker
+   * through the KRaft metadata log a moment after the admin call returns, and producing before then
+   * would still use the old one.
+   */
+  private static void awaitConfigs(Admin admin, List<ConfigResource> resources)
+      throws InterruptedException, ExecutionException {
+    long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
+    while (true) {
+      Map<ConfigResource, Config> now = admin.describeConfigs(resources).all().get();
+      boolean applied =
+          resources.stream()
+              .allMatch(
+                  r ->
+                      REQUIRED.get(r.name()).entrySet().stream()
+                          .allMatch(
+                              w -> {
+                                ConfigEntry e = now.get(r).get(w.getKey());
+                                return e != null && w.getValue().equals(e.value());
+                              }));
+      if (applied) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "topic settings " + REQUIRED + " not applied within " + LEADER_TIMEOUT);
+      }
+      Thread.sleep(50);
+    }
   }
 
   private static void awaitLeaders(Admin admin, List<String> topics)

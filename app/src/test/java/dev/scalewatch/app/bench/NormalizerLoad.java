@@ -15,8 +15,6 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaSerializer;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,28 +116,6 @@ public final class NormalizerLoad {
     }
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  /** CPU nanoseconds by thread group name (numbers and ids folded, so a pool counts as one). */
-  private static Map<String, Long> threadCpuNanos() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    Map<String, Long> byName = new HashMap<>();
-    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
-      if (cpu > 0) {
-        String name =
-            info.getThreadName()
-                .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*")
-                .replaceAll("\\d+", "N");
-        byName.merge(name, cpu, Long::sum);
-      }
-    }
-    return byName;
-  }
-
   /** JIT compilation and GC milliseconds so far (wall time of compiler threads and collections). */
   private static long[] jitAndGcMillis() {
     long gc =
@@ -147,17 +123,6 @@ public final class NormalizerLoad {
             .mapToLong(b -> Math.max(0, b.getCollectionTime()))
             .sum();
     return new long[] {ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), gc};
-  }
-
-  private static void printBusiestThreads(Map<String, Long> before, Map<String, Long> after) {
-    after.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .limit(8)
-        .forEach(
-            e ->
-                System.out.printf(
-                    Locale.ROOT, "  %6.2f s CPU  %s%n", e.getValue() / 1e9, e.getKey()));
   }
 
   private static Map<String, Object> overrides() {
@@ -266,13 +231,13 @@ public final class NormalizerLoad {
         count += polled;
         if (first == 0 && count > warmup) {
           first = now;
-          firstCpu = processCpuNanos();
+          firstCpu = JvmStats.processCpuNanos();
           firstCount = count;
-          threadCpu = threadCpuNanos();
+          threadCpu = JvmStats.threadCpuNanos();
           jitGc = jitAndGcMillis();
         }
         if (count >= warmup + events) {
-          printBusiestThreads(threadCpu, threadCpuNanos());
+          JvmStats.printBusiestThreads(threadCpu, JvmStats.threadCpuNanos());
           long[] end = jitAndGcMillis();
           System.out.printf(
               Locale.ROOT,
@@ -280,7 +245,9 @@ public final class NormalizerLoad {
               (end[0] - jitGc[0]) / 1e3,
               (end[1] - jitGc[1]) / 1e3);
           return new Drain(
-              count - firstCount, (now - first) / 1e9, (processCpuNanos() - firstCpu) / 1e9);
+              count - firstCount,
+              (now - first) / 1e9,
+              (JvmStats.processCpuNanos() - firstCpu) / 1e9);
         }
       }
       throw new IllegalStateException(

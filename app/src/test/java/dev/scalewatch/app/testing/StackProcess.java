@@ -26,11 +26,12 @@ public final class StackProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Path work;
-  private final int kafkaPort = freePort();
-  private final int controllerPort = freePort();
-  private final int registryPort = freePort();
-  private final int httpPort = freePort();
-  private final int flinkPort = freePort();
+  private final int[] ports = freePorts(5);
+  private final int kafkaPort = ports[0];
+  private final int controllerPort = ports[1];
+  private final int registryPort = ports[2];
+  private final int httpPort = ports[3];
+  private final int flinkPort = ports[4];
   private Process process;
   private int starts;
 
@@ -139,11 +140,24 @@ public final class StackProcess implements AutoCloseable {
     return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
+  /** Distinct free ports: every socket stays open until all are taken, so none repeats. */
+  private static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getByName(HOST)));
+      }
+      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
     } catch (IOException e) {
       throw new IllegalStateException("no free port on " + HOST, e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // a port we could not release stays taken; the start will say which
+        }
+      }
     }
   }
 }

@@ -1,0 +1,65 @@
+package dev.scalewatch.app.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** CPU and memory of this JVM, for the load generators. */
+final class JvmStats {
+
+  private JvmStats() {}
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** CPU nanoseconds by thread group name (numbers and ids folded, so a pool counts as one). */
+  static Map<String, Long> threadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byName = new HashMap<>();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+      if (cpu > 0) {
+        String name =
+            info.getThreadName()
+                .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*")
+                .replaceAll("[0-9a-f]{32}", "*")
+                .replaceAll("\\d+", "N");
+        byName.merge(name, cpu, Long::sum);
+      }
+    }
+    return byName;
+  }
+
+  static void printBusiestThreads(Map<String, Long> before, Map<String, Long> after) {
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(10)
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT, "  %6.2f s CPU  %s%n", e.getValue() / 1e9, e.getKey()));
+  }
+
+  /** Resident set size of this process in bytes (Linux), or -1. */
+  static long rssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

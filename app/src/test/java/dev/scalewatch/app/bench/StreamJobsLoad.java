@@ -1,0 +1,325 @@
+package dev.scalewatch.app.bench;
+
+import dev.scalewatch.app.config.StackConfig;
+import dev.scalewatch.app.embedded.EmbeddedStack;
+import dev.scalewatch.ingest.client.RawEventProducer;
+import dev.scalewatch.jobs.StreamJobs;
+import dev.scalewatch.schemas.Alert;
+import dev.scalewatch.schemas.AlertKind;
+import dev.scalewatch.schemas.AlertState;
+import dev.scalewatch.schemas.EvalResult;
+import dev.scalewatch.schemas.MetricPoint;
+import dev.scalewatch.schemas.Run;
+import dev.scalewatch.schemas.RunStatus;
+import dev.scalewatch.schemas.Topics;
+import dev.scalewatch.schemas.registry.SchemaRegistryClient;
+import dev.scalewatch.schemas.registry.SchemaRegistryClients;
+import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Load generator for the stream jobs (not a test): starts the whole embedded stack in this JVM
+ * (broker, registry, normalizer, both Flink jobs) and offers raw events at a fixed rate for a fixed
+ * time: RUNS concurrent runs of 10 families, each logging {@code train/loss} every step and, every
+ * 50 steps, one eval of each of 20 tasks; every run has one 3x loss spike at a random step. It
+ * reports the offered and the sustained rate (events through the normalizer and consumed by both
+ * jobs, from the jobs' committed offsets), fits written per second, the event-to-alert latency of
+ * the spikes (from the acknowledgement of the point that decides a spike to the alert visible to a
+ * read_committed consumer), the peak RSS of the JVM and the busiest threads. The producer runs in
+ * the same JVM and on the same cores.
+ *
+ * <p>Run from the repository root with the heap of {@code scalewatch up}:
+ *
+ * <pre>
+ * MAVEN_OPTS=-Xmx1g mvn -B -o -q -pl app -am test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.scalewatch.app.bench.StreamJobsLoad -Dexec.args="60000 60 1000"
+ * </pre>
+ *
+ * Arguments, all optional: offered events per second (60,000), seconds (60), runs (1,000).
+ */
+public final class StreamJobsLoad {
+
+  private static final int FAMILIES = 10;
+  private static final int TASKS = 20;
+  private static final int EVAL_EVERY = 50;
+  private static final String PROJECT = "load";
+
+  private StreamJobsLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    int rate = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+    Path data = Files.createTempDirectory("scalewatch-jobs-load");
+    try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.ephemeral(data));
+        SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
+        Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+      System.out.printf(
+          Locale.ROOT,
+          "offering %,d events/s for %d s: %d runs, %d eval tasks every %d steps%n",
+          rate,
+          seconds,
+          runs,
+          TASKS,
+          EVAL_EVERY);
+      Map<Long, Long> decidedAt = new ConcurrentHashMap<>();
+      List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong spikeAlerts = new AtomicLong();
+      Thread alerts =
+          new Thread(
+              () -> readSpikeAlerts(stack, registry, decidedAt, latencies, spikeAlerts, stop),
+              "load-alert-reader");
+      alerts.start();
+      long peakRss = 0;
+      Map<String, Long> cpuBefore = JvmStats.threadCpuNanos();
+      long cpu0 = JvmStats.processCpuNanos();
+      long start = System.nanoTime();
+      long sent = produce(stack, registry, rate, seconds, runs, decidedAt);
+      double offered = sent / ((System.nanoTime() - start) / 1e9);
+      long endOffsets = 0;
+      while (true) {
+        peakRss = Math.max(peakRss, JvmStats.rssBytes());
+        long monitor = committed(admin, StreamJobs.RUN_MONITOR, Topics.METRICS);
+        long sweeps = committed(admin, StreamJobs.SWEEP_FITTER, Topics.EVALS);
+        endOffsets = ends(admin, Topics.METRICS) + ends(admin, Topics.EVALS);
+        if (monitor + sweeps >= endOffsets && ends(admin, Topics.METRICS) > 0) {
+          break;
+        }
+        Thread.sleep(250);
+      }
+      double drained = (System.nanoTime() - start) / 1e9;
+      long cpu = JvmStats.processCpuNanos() - cpu0;
+      Thread.sleep(3000);
+      stop.set(true);
+      alerts.join();
+      long fits = count(stack, Topics.FITS);
+      List<Long> sorted = latencies.stream().sorted().toList();
+      System.out.printf(
+          Locale.ROOT,
+          "sent %,d events (%,.0f/s offered); normalized and consumed by both jobs in %.1f s:"
+              + " %,.0f events/s sustained%n",
+          sent,
+          offered,
+          drained,
+          sent / drained,
+          fits);
+      System.out.printf(
+          Locale.ROOT,
+          "fits written: %,d (%.0f/s); spike alerts: %d of %d runs; event-to-alert latency p50 %d"
+              + " ms, p99 %d ms, max %d ms%n",
+          fits,
+          fits / drained,
+          spikeAlerts.get(),
+          runs,
+          percentile(sorted, 0.5),
+          percentile(sorted, 0.99),
+          sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+      System.out.printf(
+          Locale.ROOT,
+          "peak RSS %.0f MB; process CPU %.1f s (%.1f us per event); busiest threads:%n",
+          peakRss / 1e6,
+          cpu / 1e9,
+          cpu / 1e3 / sent);
+      JvmStats.printBusiestThreads(cpuBefore, JvmStats.threadCpuNanos());
+    }
+  }
+
+  /** Offers events at {@code rate} per second; records when each spike-deciding point was acked. */
+  private static long produce(
+      EmbeddedStack stack,
+      SchemaRegistryClient registry,
+      int rate,
+      int seconds,
+      int runs,
+      Map<Long, Long> decidedAt)
+      throws Exception {
+    Random random = new Random(42);
+    long[] spikeStep = new long[runs];
+    long[] step = new long[runs];
+    Instant t0 = Instant.now().minusSeconds(3600);
+    long sent = 0;
+    try (var producer =
+        new RawEventProducer(
+            stack.bootstrapServers(), registry, Map.of("linger.ms", 20, "batch.size", 262_144))) {
+      for (int r = 0; r < runs; r++) {
+        spikeStep[r] = 100 + random.nextInt(400);
+        producer.send(
+            Run.newBuilder()
+                .setProject(PROJECT)
+                .setRunId("run-" + r)
+                .setModelFamily("family-" + (r % FAMILIES))
+                .setParameters((long) (1e7 * Math.pow(1.1, r / FAMILIES)))
+                .setPlannedTokens(4096L * 100_000)
+                .setStatus(RunStatus.RUNNING)
+                .setUpdatedAt(t0)
+                .build(),
+            null);
+      }
+      long start = System.nanoTime();
+      long total = (long) rate * seconds;
+      int r = 0;
+      while (sent < total) {
+        long due = start + (long) (sent * 1e9 / rate);
+        long wait = due - System.nanoTime();
+        if (wait > 200_000) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        long s = ++step[r];
+        double loss = 2 + 10 * Math.pow(s, -0.3);
+        loss *= Math.exp(0.01 * random.nextGaussian());
+        if (s >= spikeStep[r] && s < spikeStep[r] + 3) {
+          loss *= 3;
+        }
+        final long key = ((long) r << 32) | s;
+        boolean decides = s == spikeStep[r] + 1;
+        producer.send(
+            MetricPoint.newBuilder()
+                .setProject(PROJECT)
+                .setRunId("run-" + r)
+                .setStep(s)
+                .setTokensSeen(s * 4096)
+                .setMetric("train/loss")
+                .setValue(loss)
+                .setEventTime(t0.plusMillis(s * 100))
+                .build(),
+            decides
+                ? (metadata, e) -> {
+                  if (e == null) {
+                    decidedAt.put(key, System.nanoTime());
+                  }
+                }
+                : null);
+        sent++;
+        if (s % EVAL_EVERY == 0) {
+          for (int task = 0; task < TASKS; task++) {
+            producer.send(
+                EvalResult.newBuilder()
+                    .setProject(PROJECT)
+                    .setRunId("run-" + r)
+                    .setStep(s)
+                    .setTask("task-" + task)
+                    .setMetric("acc")
+                    .setValue(Math.min(0.95, 0.05 + 0.01 * task + s * 1e-4 + 0.01 * (r / FAMILIES)))
+                    .setEventTime(t0.plusMillis(s * 100))
+                    .build(),
+                null);
+            sent++;
+          }
+        }
+        r = (r + 1) % runs;
+      }
+      producer.flush();
+    }
+    return sent;
+  }
+
+  private static void readSpikeAlerts(
+      EmbeddedStack stack,
+      SchemaRegistryClient registry,
+      Map<Long, Long> decidedAt,
+      List<Long> latencies,
+      AtomicLong spikeAlerts,
+      AtomicBoolean stop) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG, "load-alerts",
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (var consumer =
+        new KafkaConsumer<>(
+            config,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, Alert.class))) {
+      consumer.subscribe(List.of(Topics.ALERTS));
+      while (!stop.get()) {
+        for (var record : consumer.poll(Duration.ofMillis(100))) {
+          Alert a = record.value();
+          if (a.getKind() != AlertKind.LOSS_SPIKE || a.getState() != AlertState.FIRING) {
+            continue;
+          }
+          long now = System.nanoTime();
+          spikeAlerts.incrementAndGet();
+          int run = Integer.parseInt(a.getRunId().substring("run-".length()));
+          long startStep = Long.parseLong(a.getId().substring(a.getId().lastIndexOf('/') + 1));
+          Long acked = decidedAt.get(((long) run << 32) | (startStep + 1));
+          if (acked != null) {
+            latencies.add((now - acked) / 1_000_000);
+          }
+        }
+      }
+    }
+  }
+
+  private static long committed(Admin admin, String group, String topic) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    return offsets.entrySet().stream()
+        .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+        .mapToLong(e -> e.getValue().offset())
+        .sum();
+  }
+
+  private static long ends(Admin admin, String topic) throws Exception {
+    var partitions =
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+    Map<TopicPartition, OffsetSpec> latest =
+        partitions.stream()
+            .collect(
+                Collectors.toMap(
+                    p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+    Collection<org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo> infos =
+        admin.listOffsets(latest).all().get().values();
+    return infos.stream().mapToLong(i -> i.offset()).sum();
+  }
+
+  private static long count(EmbeddedStack stack, String topic) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            stack.bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    try (var consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long count = 0;
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        count += consumer.poll(Duration.ofMillis(200)).count();
+      }
+      return count;
+    }
+  }
+
+  private static long percentile(List<Long> sorted, double q) {
+    return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1, q * sorted.size()));
+  }
+}
