@@ -1,7 +1,9 @@
 package dev.scalewatch.jobs;
 
+import dev.scalewatch.jobs.sweep.PointSelection;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -24,6 +26,9 @@ import java.util.regex.Pattern;
  * @param lossMetrics metrics the run monitor watches (regular expression on the metric name)
  * @param maxOutOfOrderness event-time bound for watermarks; an older point is late: still used, and
  *     counted
+ * @param targets metric values to reach, by task or metric name: each sweep fit of that task or
+ *     metric carries the x needed to reach it, with an interval
+ * @param pointAt which eval of each run is its point in a sweep
  */
 public record JobsConfig(
     String bootstrapServers,
@@ -36,7 +41,9 @@ public record JobsConfig(
     Duration runFitInterval,
     Duration stallGap,
     String lossMetrics,
-    Duration maxOutOfOrderness) {
+    Duration maxOutOfOrderness,
+    Map<String, Double> targets,
+    PointSelection pointAt) {
 
   /** Default checkpoint interval: 1 s (alerts wait for a checkpoint to become visible). */
   public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
@@ -48,71 +55,92 @@ public record JobsConfig(
     Objects.requireNonNull(bootstrapServers, "jobs.bootstrapServers");
     Objects.requireNonNull(registryUrl, "jobs.registryUrl");
     Objects.requireNonNull(checkpointDirectory, "jobs.checkpointDirectory");
-    positive("jobs.checkpointInterval", checkpointInterval);
+    Objects.requireNonNull(pointAt, "jobs.pointAt");
+    positive("checkpoint-interval", checkpointInterval);
     positive("jobs.sweepCoalesce", sweepCoalesce);
     positive("jobs.settleDelay", settleDelay);
     positive("jobs.runFitInterval", runFitInterval);
-    positive("jobs.stallGap", stallGap);
+    positive("stall-gap", stallGap);
     positive("jobs.maxOutOfOrderness", maxOutOfOrderness);
     if (sweepReselectEvery < 1) {
       throw new IllegalArgumentException(
           "jobs.sweepReselectEvery must be >= 1: " + sweepReselectEvery);
     }
     Pattern.compile(lossMetrics);
+    targets = Map.copyOf(targets);
+    targets.forEach(
+        (name, value) -> {
+          if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(
+                "targets: the target of " + name + " must be a finite number: " + value);
+          }
+        });
   }
 
-  /** Defaults for a broker and registry: checkpoints every 1 s under {@code checkpoints}. */
-  public static JobsConfig defaults(
+  /** Defaults for a broker and registry, checkpoints under {@code checkpointDirectory}. */
+  public static Builder builder(
       String bootstrapServers, String registryUrl, Path checkpointDirectory) {
-    return new JobsConfig(
-        bootstrapServers,
-        registryUrl,
-        checkpointDirectory,
-        DEFAULT_CHECKPOINT_INTERVAL,
-        Duration.ofMillis(500),
-        10,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
-        DEFAULT_STALL_GAP,
-        "(?i).*loss.*",
-        Duration.ofSeconds(30));
-  }
-
-  /** A copy with another stall gap. */
-  public JobsConfig withStallGap(Duration gap) {
-    return new JobsConfig(
-        bootstrapServers,
-        registryUrl,
-        checkpointDirectory,
-        checkpointInterval,
-        sweepCoalesce,
-        sweepReselectEvery,
-        settleDelay,
-        runFitInterval,
-        gap,
-        lossMetrics,
-        maxOutOfOrderness);
-  }
-
-  /** A copy with another checkpoint interval. */
-  public JobsConfig withCheckpointInterval(Duration interval) {
-    return new JobsConfig(
-        bootstrapServers,
-        registryUrl,
-        checkpointDirectory,
-        interval,
-        sweepCoalesce,
-        sweepReselectEvery,
-        settleDelay,
-        runFitInterval,
-        stallGap,
-        lossMetrics,
-        maxOutOfOrderness);
+    return new Builder(bootstrapServers, registryUrl, checkpointDirectory);
   }
 
   private static void positive(String name, Duration value) {
     if (value == null || value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(name + " must be > 0: " + value);
+    }
+  }
+
+  /** Builds a {@link JobsConfig}; every setting starts at its default. Not thread-safe. */
+  public static final class Builder {
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final Path checkpointDirectory;
+    private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+    private Duration stallGap = DEFAULT_STALL_GAP;
+    private Map<String, Double> targets = Map.of();
+    private PointSelection pointAt = PointSelection.LATEST;
+
+    private Builder(String bootstrapServers, String registryUrl, Path checkpointDirectory) {
+      this.bootstrapServers = bootstrapServers;
+      this.registryUrl = registryUrl;
+      this.checkpointDirectory = checkpointDirectory;
+    }
+
+    public Builder checkpointInterval(Duration v) {
+      checkpointInterval = v;
+      return this;
+    }
+
+    public Builder stallGap(Duration v) {
+      stallGap = v;
+      return this;
+    }
+
+    public Builder targets(Map<String, Double> v) {
+      targets = v;
+      return this;
+    }
+
+    public Builder pointAt(PointSelection v) {
+      pointAt = v;
+      return this;
+    }
+
+    /** The settings; throws naming the first bad one. */
+    public JobsConfig build() {
+      return new JobsConfig(
+          bootstrapServers,
+          registryUrl,
+          checkpointDirectory,
+          checkpointInterval,
+          Duration.ofMillis(500),
+          10,
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(2),
+          stallGap,
+          "(?i).*loss.*",
+          Duration.ofSeconds(30),
+          targets,
+          pointAt);
     }
   }
 }

@@ -89,6 +89,8 @@ public final class StreamJobs {
                 config.sweepCoalesce(),
                 config.settleDelay(),
                 config.sweepReselectEvery())
+            .pointAt(config.pointAt())
+            .targets(config.targets())
             .build(evals, runs);
     out.fits()
         .sinkTo(
@@ -147,7 +149,7 @@ public final class StreamJobs {
       System.err.println("usage: StreamJobs BOOTSTRAP_SERVERS REGISTRY_URL CHECKPOINT_DIR");
       System.exit(2);
     }
-    JobsConfig config = JobsConfig.defaults(args[0], args[1], Path.of(args[2]));
+    JobsConfig config = JobsConfig.builder(args[0], args[1], Path.of(args[2])).build();
     var env =
         StreamExecutionEnvironment.getExecutionEnvironment(jobConfiguration(config, SWEEP_FITTER));
     addSweepFitter(env, config);

@@ -103,9 +103,10 @@ public final class EmbeddedStack implements AutoCloseable {
                         "droppedRecords", normalizer.droppedRecords()))
             .register("flink", flink.restAddress(), flink::isHealthy);
     JobsConfig jobs =
-        JobsConfig.defaults(broker.bootstrapServers(), registry.url(), data.resolve("checkpoints"))
-            .withStallGap(config.stallGap())
-            .withCheckpointInterval(config.checkpointInterval());
+        JobsConfig.builder(broker.bootstrapServers(), registry.url(), data.resolve("checkpoints"))
+            .stallGap(config.stallGap())
+            .checkpointInterval(config.checkpointInterval())
+            .build();
     submitJob(health, StreamJobs.RUN_MONITOR, jobs, StreamJobs::addRunMonitor);
     submitJob(health, StreamJobs.SWEEP_FITTER, jobs, StreamJobs::addSweepFitter);
     IngestGateway gateway =

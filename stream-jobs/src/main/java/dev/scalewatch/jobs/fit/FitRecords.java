@@ -2,6 +2,8 @@ package dev.scalewatch.jobs.fit;
 
 import dev.scalewatch.jobs.alert.Alerts;
 import dev.scalewatch.laws.Metric;
+import dev.scalewatch.laws.detect.InverseForecast;
+import dev.scalewatch.laws.detect.InverseForecaster;
 import dev.scalewatch.laws.fit.Band;
 import dev.scalewatch.laws.fit.Fit;
 import dev.scalewatch.laws.fit.Parameter;
@@ -10,6 +12,7 @@ import dev.scalewatch.schemas.BandPoint;
 import dev.scalewatch.schemas.Break;
 import dev.scalewatch.schemas.FitScope;
 import dev.scalewatch.schemas.ParameterEstimate;
+import dev.scalewatch.schemas.TargetForecast;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +78,30 @@ public final class FitRecords {
         .setSequence(sequence)
         .setEventTime(Instant.ofEpochMilli(newestEventTime))
         .setFittedAt(Instant.now())
+        .build();
+  }
+
+  /**
+   * Where {@code fit} reaches {@code target} (in the metric's own orientation), searching up to
+   * {@code decadesAhead} decades past the largest x seen.
+   */
+  public static TargetForecast target(Fit fit, Metric metric, double target, double decadesAhead) {
+    double fitted = metric.toFitted(target);
+    if (!(fitted > 0)) {
+      return TargetForecast.newBuilder()
+          .setTarget(target)
+          .setStatus(InverseForecast.Status.UNREACHABLE.name())
+          .setReason("the target " + target + " is at or beyond the metric's bound")
+          .build();
+    }
+    InverseForecast f = InverseForecaster.solve(fit, fitted, decadesAhead);
+    boolean forecast = f.status() == InverseForecast.Status.FORECAST;
+    return TargetForecast.newBuilder()
+        .setTarget(target)
+        .setStatus(f.status().name())
+        .setX(forecast ? f.x() : null)
+        .setInterval(forecast ? Alerts.interval(f.lower(), f.upper(), fit.level()) : null)
+        .setReason(f.reason())
         .build();
   }
 

@@ -17,7 +17,8 @@ import org.apache.flink.util.Collector;
  * Keyed by run ({@code project/run_id}): joins each eval with its run's metadata and emits one
  * {@link SweepPoint} per x axis the eval has: {@code params} (the run's parameter count), {@code
  * tokens} (tokens seen), {@code flops} (compute, 6ND when the normalizer derived it) across the
- * runs of a sweep, and {@code steps} within the run's own eval series.
+ * runs of a sweep (only the evals the {@link PointSelection} accepts: by default every eval, the
+ * sweep keeping each run's latest), and {@code steps} within the run's own eval series.
  *
  * <p>A sweep is one project's model family; runs without a family form one sweep per project
  * (family {@code -}). Runs and evals come from two topics, so an eval can arrive before its run: it
@@ -31,13 +32,15 @@ public final class RunEnricher extends KeyedCoProcessFunction<String, EvalResult
   public static final String NO_FAMILY = "-";
 
   private final long waitMillis;
+  private final PointSelection pointAt;
   private transient ValueState<Run> run;
   private transient ValueState<Long> flushAt;
   private transient ListState<EvalResult> waiting;
   private transient Counter withoutPoint;
 
-  public RunEnricher(long waitMillis) {
+  public RunEnricher(long waitMillis, PointSelection pointAt) {
     this.waitMillis = waitMillis;
+    this.pointAt = pointAt;
   }
 
   @Override
@@ -104,23 +107,25 @@ public final class RunEnricher extends KeyedCoProcessFunction<String, EvalResult
             : NO_FAMILY;
     Long params = eval.getParameters() != null ? eval.getParameters() : parameters(known);
     int emitted = 0;
-    emitted += emit(eval, family, "params", params == null ? Double.NaN : params, null, out);
-    emitted +=
-        emit(
-            eval,
-            family,
-            "tokens",
-            eval.getTokensSeen() == null ? Double.NaN : eval.getTokensSeen(),
-            null,
-            out);
-    emitted +=
-        emit(
-            eval,
-            family,
-            "flops",
-            eval.getFlops() == null ? Double.NaN : eval.getFlops(),
-            null,
-            out);
+    if (pointAt.accepts(eval.getStep(), eval.getTokensSeen())) {
+      emitted += emit(eval, family, "params", params == null ? Double.NaN : params, null, out);
+      emitted +=
+          emit(
+              eval,
+              family,
+              "tokens",
+              eval.getTokensSeen() == null ? Double.NaN : eval.getTokensSeen(),
+              null,
+              out);
+      emitted +=
+          emit(
+              eval,
+              family,
+              "flops",
+              eval.getFlops() == null ? Double.NaN : eval.getFlops(),
+              null,
+              out);
+    }
     emitted += emit(eval, family, "steps", eval.getStep(), eval.getRunId(), out);
     if (emitted == 0) {
       withoutPoint.inc();

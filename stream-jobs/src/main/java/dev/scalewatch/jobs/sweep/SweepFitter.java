@@ -72,6 +72,7 @@ public final class SweepFitter
   private static final Logger log = LoggerFactory.getLogger(SweepFitter.class);
   private static final int MIN_POINTS = 3;
   private static final double BAND_DECADES = 1;
+  private static final double TARGET_DECADES = 3;
   private static final double MATERIAL_CHANGE = 1e-3;
 
   /**
@@ -89,6 +90,7 @@ public final class SweepFitter
   private final long coalesceMillis;
   private final long settleMillis;
   private final int reselectEvery;
+  private final HashMap<String, Double> targets;
 
   private transient MapState<String, SweepPoint> points;
   private transient ValueState<SweepState> state;
@@ -101,10 +103,18 @@ public final class SweepFitter
   private transient Counter selections;
   private transient Counter skipped;
 
-  public SweepFitter(long coalesceMillis, long settleMillis, int reselectEvery) {
+  /**
+   * A fitter.
+   *
+   * @param targets target values by task or metric name; each fit of that task (or metric) carries
+   *     the x needed to reach it
+   */
+  public SweepFitter(
+      long coalesceMillis, long settleMillis, int reselectEvery, HashMap<String, Double> targets) {
     this.coalesceMillis = coalesceMillis;
     this.settleMillis = settleMillis;
     this.reselectEvery = reselectEvery;
+    this.targets = targets;
   }
 
   @Override
@@ -236,7 +246,7 @@ public final class SweepFitter
               first.task,
               first.metric,
               first.axis);
-      out.collect(
+      var record =
           FitRecords.toRecord(
               subject,
               fit,
@@ -244,7 +254,12 @@ public final class SweepFitter
               fit.xMax() * Math.pow(10, BAND_DECADES),
               st.sequence,
               st.newestEventTime,
-              null));
+              null);
+      Double target = targets.getOrDefault(first.task, targets.get(first.metric));
+      if (target != null) {
+        record.setTargets(List.of(FitRecords.target(fit, metric, target, TARGET_DECADES)));
+      }
+      out.collect(record);
     }
     checkInflections(key, fit, usable, st, ctx);
   }

@@ -7,6 +7,8 @@ import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.Fit;
 import dev.scalewatch.schemas.Run;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -26,6 +28,8 @@ public final class SweepFitterJob {
   private final Duration coalesce;
   private final Duration settle;
   private final int reselectEvery;
+  private PointSelection pointAt = PointSelection.LATEST;
+  private Map<String, Double> targets = Map.of();
 
   public SweepFitterJob(Duration runWait, Duration coalesce, Duration settle, int reselectEvery) {
     this.runWait = runWait;
@@ -34,17 +38,31 @@ public final class SweepFitterJob {
     this.reselectEvery = reselectEvery;
   }
 
+  /** Which eval of each run is its point across runs (default: its latest). */
+  public SweepFitterJob pointAt(PointSelection selection) {
+    this.pointAt = selection;
+    return this;
+  }
+
+  /** Target values by task or metric name, forecast with each fit. */
+  public SweepFitterJob targets(Map<String, Double> byName) {
+    this.targets = Map.copyOf(byName);
+    return this;
+  }
+
   /** Adds the job's operators between {@code evals}, {@code runs} and the returned outputs. */
   public Outputs build(DataStream<EvalResult> evals, DataStream<Run> runs) {
     SingleOutputStreamOperator<Fit> fits =
         evals
             .keyBy(new EvalRunKey())
             .connect(runs.keyBy(new RunMonitorJob.RunKey()))
-            .process(new RunEnricher(runWait.toMillis()))
+            .process(new RunEnricher(runWait.toMillis(), pointAt))
             .uid("sweep-run-enricher")
             .name("join evals with runs")
             .keyBy(new SweepKey())
-            .process(new SweepFitter(coalesce.toMillis(), settle.toMillis(), reselectEvery))
+            .process(
+                new SweepFitter(
+                    coalesce.toMillis(), settle.toMillis(), reselectEvery, new HashMap<>(targets)))
             .uid("sweep-fitter")
             .name("sweep fitter");
     return new Outputs(fits, fits.getSideOutput(SweepFitter.ALERTS));

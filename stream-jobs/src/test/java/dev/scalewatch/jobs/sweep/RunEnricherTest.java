@@ -24,7 +24,7 @@ class RunEnricherTest {
   void open() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-            new RunEnricher(WAIT),
+            new RunEnricher(WAIT, PointSelection.LATEST),
             new SweepFitterJob.EvalRunKey(),
             new RunMonitorJob.RunKey(),
             Types.STRING);
@@ -88,6 +88,26 @@ class RunEnricherTest {
         .extracting(p -> p.family)
         .containsOnly(RunEnricher.NO_FAMILY)
         .hasSize(4);
+  }
+
+  @Test
+  void shouldMakeCrossRunPointsOnlyOfTheEvalAtTheSelectedStep() throws Exception {
+    harness.close();
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new RunEnricher(WAIT, PointSelection.parse("step:1000")),
+            new SweepFitterJob.EvalRunKey(),
+            new RunMonitorJob.RunKey(),
+            Types.STRING);
+    harness.processElement2(new StreamRecord<>(run()));
+    harness.processElement1(new StreamRecord<>(eval(0.4))); // step 500
+    assertThat(harness.extractOutputValues()).extracting(p -> p.axis).containsExactly("steps");
+  }
+
+  @Test
+  void shouldRefuseAPointSelectionItCannotRead() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PointSelection.parse("step:-3"))
+        .hasMessage("sweep-point must be latest, step:N or tokens:N with N > 0: step:-3");
   }
 
   @Test

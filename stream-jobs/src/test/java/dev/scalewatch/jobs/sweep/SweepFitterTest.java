@@ -28,7 +28,10 @@ class SweepFitterTest {
   void open() throws Exception {
     harness =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new SweepFitter(COALESCE, SETTLE, 10), p -> p.sweepKey, Types.STRING);
+            new SweepFitter(
+                COALESCE, SETTLE, 10, new java.util.HashMap<>(java.util.Map.of("lm", 1.9))),
+            p -> p.sweepKey,
+            Types.STRING);
     harness.setProcessingTime(0);
   }
 
@@ -89,6 +92,18 @@ class SweepFitterTest {
     sendSmoothLoss(8, 3);
     harness.setProcessingTime(COALESCE + 10);
     assertThat(fits()).as("the next window has not closed").hasSize(1);
+  }
+
+  @Test
+  void shouldForecastTheSizeThatReachesAConfiguredTarget() throws Exception {
+    sendSmoothLoss(8, 1); // task "lm" has the target loss 1.9, reached at N = 2000^(1/0.3)
+    harness.setProcessingTime(COALESCE);
+    var target = fits().get(0).getTargets().get(0);
+    double truth = Math.pow(2000, 1 / 0.3);
+    assertThat(target.getStatus()).isEqualTo("FORECAST");
+    assertThat(target.getX()).isCloseTo(truth, org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(target.getInterval().getLower()).isLessThanOrEqualTo(truth);
+    assertThat(target.getInterval().getUpper()).isGreaterThanOrEqualTo(truth);
   }
 
   @Test
