@@ -1,6 +1,8 @@
 package dev.scalewatch.app.cli;
 
 import dev.scalewatch.app.config.StackConfig;
+import dev.scalewatch.app.demo.DemoFeed;
+import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.ingest.gateway.GatewayConfig;
 import java.io.PrintWriter;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
           + "the Kafka Streams normalizer, one Flink MiniCluster and the HTTP server (GET /health, "
           + "the ingest gateway under /v1), creates the topics, and runs until Ctrl-C.",
       "State lives under --data-dir; a second 'up' on the same directory resumes with topics, "
-          + "records and schema ids intact."
+          + "records and schema ids intact.",
+      "New here? 'scalewatch up --demo', then 'scalewatch alerts --follow' in another terminal."
     })
 public final class UpCommand implements Callable<Integer> {
 
@@ -89,18 +93,41 @@ public final class UpCommand implements Callable<Integer> {
         partitions,
         new GatewayConfig(
             GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes),
-        Duration.ofSeconds(stallGapSeconds),
+        Duration.ofSeconds(
+            stallGapSeconds != null
+                ? stallGapSeconds
+                : demo ? DEMO_STALL_GAP_SECONDS : DEFAULT_STALL_GAP_SECONDS),
         Duration.ofMillis(checkpointIntervalMillis));
   }
+
+  static final long DEFAULT_STALL_GAP_SECONDS = 600;
+  static final long DEMO_STALL_GAP_SECONDS = 20;
 
   @Option(
       names = "--stall-gap",
       paramLabel = "SECONDS",
-      defaultValue = "600",
       description =
           "A run that sends nothing for this many seconds without finishing raises a stall alert"
-              + " (default: ${DEFAULT-VALUE}).")
-  long stallGapSeconds;
+              + " (default: "
+              + DEFAULT_STALL_GAP_SECONDS
+              + ", or "
+              + DEMO_STALL_GAP_SECONDS
+              + " with --demo).")
+  Long stallGapSeconds;
+
+  @Option(
+      names = "--demo",
+      description =
+          "Also play the built-in demo once the stack is up (project 'demo', about 40 s): a"
+              + " synthetic sweep of six sizes with an emergent task and a smooth one, and five"
+              + " live-looking runs (a loss spike that recovers, a one-step blip, a divergence to"
+              + " NaN, a stall, a smooth control). Its alerts arrive within about a minute; watch"
+              + " them with 'scalewatch alerts --follow'. Sets --stall-gap to "
+              + DEMO_STALL_GAP_SECONDS
+              + " s unless given. The events are the same every time: on a data directory that"
+              + " already played it the normalizer drops them as duplicates, so use a fresh"
+              + " --data-dir to watch it again.")
+  boolean demo;
 
   @Option(
       names = "--checkpoint-interval",
@@ -139,6 +166,7 @@ public final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     EmbeddedStack stack = EmbeddedStack.start(config);
+    AtomicReference<DemoPlayer> player = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -146,6 +174,10 @@ public final class UpCommand implements Callable<Integer> {
                 () -> {
                   out.println("scalewatch: shutting down");
                   out.flush();
+                  DemoPlayer feed = player.get();
+                  if (feed != null) {
+                    feed.close();
+                  }
                   stack.close();
                   stopped.countDown();
                 },
@@ -165,6 +197,23 @@ public final class UpCommand implements Callable<Integer> {
         java.util.Locale.ROOT,
         "scalewatch: up in %.1f s; Ctrl-C stops%n",
         (System.nanoTime() - started) / 1e9);
+    if (demo) {
+      player.set(
+          DemoPlayer.start(
+              stack.bootstrapServers(), stack.registryUrl(), DemoFeed.DEFAULT_POINT_INTERVAL));
+      out.printf(
+          java.util.Locale.ROOT,
+          "demo      playing project '%s' for %d s: a sweep of %s (%d sizes, tasks %s and %s) and"
+              + " runs %s; watch with ./scalewatch alerts --follow (and ./scalewatch fits) in"
+              + " another terminal%n",
+          DemoFeed.PROJECT,
+          DemoFeed.duration(DemoFeed.DEFAULT_POINT_INTERVAL).toSeconds(),
+          DemoFeed.FAMILY,
+          DemoFeed.SIZES.size(),
+          DemoFeed.EMERGENT_TASK,
+          DemoFeed.CONTROL_TASK,
+          String.join(", ", DemoFeed.LIVE_RUNS));
+    }
     out.flush();
     stopped.await();
     return 0;

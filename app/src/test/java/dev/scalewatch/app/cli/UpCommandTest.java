@@ -1,0 +1,33 @@
+package dev.scalewatch.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** How {@code up}'s options resolve into a stack configuration (without starting anything). */
+class UpCommandTest {
+
+  private static UpCommand parse(String... args) {
+    UpCommand up = new UpCommand();
+    new CommandLine(up).parseArgs(args);
+    return up;
+  }
+
+  @Test
+  void shouldKeepTheStallGapAtTenMinutesWithoutDemo() {
+    assertThat(parse().options().stallGap()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void shouldShortenTheStallGapTo20SecondsForTheDemo() {
+    assertThat(parse("--demo").options().stallGap()).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void shouldKeepAnExplicitStallGapWithTheDemo() {
+    assertThat(parse("--demo", "--stall-gap", "90").options().stallGap())
+        .isEqualTo(Duration.ofSeconds(90));
+  }
+}
