@@ -1,10 +1,12 @@
 package dev.scalewatch.app.cli;
 
+import dev.scalewatch.app.config.JobSettings;
 import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.ingest.gateway.GatewayConfig;
+import dev.scalewatch.jobs.sweep.PointSelection;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,11 +95,14 @@ public final class UpCommand implements Callable<Integer> {
         partitions,
         new GatewayConfig(
             GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes),
-        Duration.ofSeconds(
-            stallGapSeconds != null
-                ? stallGapSeconds
-                : demo ? DEMO_STALL_GAP_SECONDS : DEFAULT_STALL_GAP_SECONDS),
-        Duration.ofMillis(checkpointIntervalMillis));
+        new JobSettings(
+            Duration.ofSeconds(
+                stallGapSeconds != null
+                    ? stallGapSeconds
+                    : demo ? DEMO_STALL_GAP_SECONDS : DEFAULT_STALL_GAP_SECONDS),
+            Duration.ofMillis(checkpointIntervalMillis),
+            JobSettings.parseTargets(sweepTargets),
+            PointSelection.parse(sweepPoint)));
   }
 
   static final long DEFAULT_STALL_GAP_SECONDS = 600;
@@ -137,6 +142,26 @@ public final class UpCommand implements Callable<Integer> {
           "How often the stream jobs checkpoint; fits and alerts are published at checkpoints"
               + " (exactly once), so this bounds their latency from below (default: ${DEFAULT-VALUE}).")
   long checkpointIntervalMillis;
+
+  @Option(
+      names = "--sweep-targets",
+      paramLabel = "NAME=VALUE[,...]",
+      defaultValue = "",
+      description =
+          "Target values by task or metric, e.g. hellaswag=0.8,loss=2.1: every sweep fit of that"
+              + " task or metric carries the x (parameters, tokens, compute) needed to reach it,"
+              + " with an interval (default: none).")
+  String sweepTargets;
+
+  @Option(
+      names = "--sweep-point",
+      paramLabel = "latest|step:N|tokens:N",
+      defaultValue = "latest",
+      description =
+          "Which eval of each run is its point in a sweep across runs: its latest, or the one at"
+              + " step N or at N tokens, so runs are compared at the same point of training"
+              + " (default: ${DEFAULT-VALUE}).")
+  String sweepPoint;
 
   @Option(
       names = "--gateway-tokens",

@@ -1,7 +1,6 @@
 package dev.scalewatch.app.config;
 
 import dev.scalewatch.ingest.gateway.GatewayConfig;
-import dev.scalewatch.jobs.JobsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,9 +20,7 @@ import java.util.Map;
  * @param flinkPort Flink's REST endpoint
  * @param partitions partitions of each ScaleWatch topic created on first start
  * @param gateway tokens and limits of the HTTP ingest gateway
- * @param stallGap how long a run may send nothing before the run monitor raises a stall
- * @param checkpointInterval how often the stream jobs checkpoint (fits and alerts become visible at
- *     checkpoints)
+ * @param jobs what the user sets of the stream jobs
  */
 public record StackConfig(
     Path dataDirectory,
@@ -35,8 +32,7 @@ public record StackConfig(
     int flinkPort,
     int partitions,
     GatewayConfig gateway,
-    Duration stallGap,
-    Duration checkpointInterval) {
+    JobSettings jobs) {
 
   public StackConfig {
     if (dataDirectory == null) {
@@ -53,8 +49,9 @@ public record StackConfig(
     if (gateway == null) {
       throw new IllegalArgumentException("gateway config must be set");
     }
-    requirePositive("stall-gap", stallGap);
-    requirePositive("checkpoint-interval", checkpointInterval);
+    if (jobs == null) {
+      throw new IllegalArgumentException("jobs settings must be set");
+    }
     if (partitions < 1 || partitions > 1024) {
       throw new IllegalArgumentException(
           "partitions must be between 1 and 1024: " + partitions + " (4 suits one machine)");
@@ -79,8 +76,7 @@ public record StackConfig(
         2,
         new GatewayConfig(
             projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES),
-        JobsConfig.DEFAULT_STALL_GAP,
-        JobsConfig.DEFAULT_CHECKPOINT_INTERVAL);
+        JobSettings.DEFAULTS);
   }
 
   /** A copy with another stall gap. */
@@ -95,14 +91,7 @@ public record StackConfig(
         flinkPort,
         partitions,
         gateway,
-        gap,
-        checkpointInterval);
-  }
-
-  private static void requirePositive(String name, Duration value) {
-    if (value == null || value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(name + " must be > 0: " + value + " (e.g. 10m, 30s)");
-    }
+        jobs.withStallGap(gap));
   }
 
   private static void requirePort(String name, int port) {

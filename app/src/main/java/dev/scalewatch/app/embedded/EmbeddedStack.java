@@ -104,8 +104,10 @@ public final class EmbeddedStack implements AutoCloseable {
             .register("flink", flink.restAddress(), flink::isHealthy);
     JobsConfig jobs =
         JobsConfig.builder(broker.bootstrapServers(), registry.url(), data.resolve("checkpoints"))
-            .stallGap(config.stallGap())
-            .checkpointInterval(config.checkpointInterval())
+            .stallGap(config.jobs().stallGap())
+            .checkpointInterval(config.jobs().checkpointInterval())
+            .targets(config.jobs().targets())
+            .pointAt(config.jobs().pointAt())
             .build();
     submitJob(health, StreamJobs.RUN_MONITOR, jobs, StreamJobs::addRunMonitor);
     submitJob(health, StreamJobs.SWEEP_FITTER, jobs, StreamJobs::addSweepFitter);

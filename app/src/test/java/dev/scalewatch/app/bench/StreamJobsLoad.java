@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +41,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Load generator for the stream jobs (not a test): starts the whole embedded stack in this JVM
  * (broker, registry, normalizer, both Flink jobs) and offers raw events at a fixed rate for a fixed
  * time: RUNS concurrent runs of 10 families, each logging {@code train/loss} every step and, every
- * 50 steps, one eval of each of 20 tasks; every run has one 3x loss spike at a random step. It
+ * 500 steps, one eval of each of 20 tasks; every run has one 3x loss spike at a random step. It
  * reports the offered and the sustained rate (events through the normalizer and consumed by both
  * jobs, from the jobs' committed offsets), fits written per second, the event-to-alert latency of
  * the spikes (from the acknowledgement of the point that decides a spike to the alert visible to a
@@ -62,7 +61,7 @@ public final class StreamJobsLoad {
 
   private static final int FAMILIES = 10;
   private static final int TASKS = 20;
-  private static final int EVAL_EVERY = 50;
+  private static final int EVAL_EVERY = 500;
   private static final String PROJECT = "load";
 
   private StreamJobsLoad() {}
@@ -98,14 +97,18 @@ public final class StreamJobsLoad {
       long start = System.nanoTime();
       long sent = produce(stack, registry, rate, seconds, runs, decidedAt);
       double offered = sent / ((System.nanoTime() - start) / 1e9);
-      long endOffsets = 0;
+      long lastReport = System.nanoTime();
       while (true) {
         peakRss = Math.max(peakRss, JvmStats.rssBytes());
-        long monitor = committed(admin, StreamJobs.RUN_MONITOR, Topics.METRICS);
-        long sweeps = committed(admin, StreamJobs.SWEEP_FITTER, Topics.EVALS);
-        endOffsets = ends(admin, Topics.METRICS) + ends(admin, Topics.EVALS);
-        if (monitor + sweeps >= endOffsets && ends(admin, Topics.METRICS) > 0) {
+        long behind =
+            behind(admin, StreamJobs.RUN_MONITOR, Topics.METRICS)
+                + behind(admin, StreamJobs.SWEEP_FITTER, Topics.EVALS);
+        if (behind == 0) {
           break;
+        }
+        if (System.nanoTime() - lastReport > 5e9) {
+          System.out.printf(Locale.ROOT, "  jobs %,d events behind%n", behind);
+          lastReport = System.nanoTime();
         }
         Thread.sleep(250);
       }
@@ -179,6 +182,7 @@ public final class StreamJobsLoad {
       }
       long start = System.nanoTime();
       long total = (long) rate * seconds;
+      long nextReport = start + 5_000_000_000L;
       int r = 0;
       while (sent < total) {
         long due = start + (long) (sent * 1e9 / rate);
@@ -229,6 +233,10 @@ public final class StreamJobsLoad {
           }
         }
         r = (r + 1) % runs;
+        if (System.nanoTime() > nextReport) {
+          System.out.printf(Locale.ROOT, "  %,d events offered%n", sent);
+          nextReport += 5_000_000_000L;
+        }
       }
       producer.flush();
     }
@@ -273,16 +281,14 @@ public final class StreamJobsLoad {
     }
   }
 
-  private static long committed(Admin admin, String group, String topic) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> offsets =
+  /**
+   * Records of {@code topic} the group has not committed yet. A transactional topic ends with a
+   * commit marker that no consumer ever returns, so a partition whose committed offset is one short
+   * of its end is caught up.
+   */
+  private static long behind(Admin admin, String group, String topic) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    return offsets.entrySet().stream()
-        .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-        .mapToLong(e -> e.getValue().offset())
-        .sum();
-  }
-
-  private static long ends(Admin admin, String topic) throws Exception {
     var partitions =
         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
     Map<TopicPartition, OffsetSpec> latest =
@@ -290,9 +296,13 @@ public final class StreamJobsLoad {
             .collect(
                 Collectors.toMap(
                     p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-    Collection<org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo> infos =
-        admin.listOffsets(latest).all().get().values();
-    return infos.stream().mapToLong(i -> i.offset()).sum();
+    long behind = 0;
+    for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+      OffsetAndMetadata done = committed.get(end.getKey());
+      long lag = end.getValue().offset() - (done == null ? 0 : done.offset());
+      behind += lag > 1 ? lag : 0;
+    }
+    return behind;
   }
 
   private static long count(EmbeddedStack stack, String topic) {

@@ -17,17 +17,17 @@ class UpCommandTest {
 
   @Test
   void shouldKeepTheStallGapAtTenMinutesWithoutDemo() {
-    assertThat(parse().options().stallGap()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(parse().options().jobs().stallGap()).isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test
   void shouldShortenTheStallGapTo20SecondsForTheDemo() {
-    assertThat(parse("--demo").options().stallGap()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(parse("--demo").options().jobs().stallGap()).isEqualTo(Duration.ofSeconds(20));
   }
 
   @Test
   void shouldKeepAnExplicitStallGapWithTheDemo() {
-    assertThat(parse("--demo", "--stall-gap", "90").options().stallGap())
+    assertThat(parse("--demo", "--stall-gap", "90").options().jobs().stallGap())
         .isEqualTo(Duration.ofSeconds(90));
   }
 }

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 class StackConfigTest {
 
   private static final GatewayConfig GATEWAY = new GatewayConfig(Map.of(), 10, 4096);
-  private static final Duration MINUTE = Duration.ofMinutes(1);
-  private static final Duration SECOND = Duration.ofSeconds(1);
 
   @Test
   void shouldRejectPortOutOfRangeNamingTheSetting() {
@@ -28,28 +26,20 @@ class StackConfigTest {
                     8082,
                     4,
                     GATEWAY,
-                    MINUTE,
-                    SECOND))
+                    JobSettings.DEFAULTS))
         .hasMessage("kafka-port must be between 0 and 65535: 70000 (0 picks a free port)");
   }
 
   @Test
   void shouldRejectAZeroStallGapNamingTheSetting() {
-    assertThatThrownBy(
-            () ->
-                new StackConfig(
-                    Path.of("d"),
-                    "127.0.0.1",
-                    9092,
-                    9093,
-                    8081,
-                    8080,
-                    8082,
-                    4,
-                    GATEWAY,
-                    Duration.ZERO,
-                    SECOND))
+    assertThatThrownBy(() -> JobSettings.DEFAULTS.withStallGap(Duration.ZERO))
         .hasMessageContaining("stall-gap must be > 0: PT0S");
+  }
+
+  @Test
+  void shouldRejectATargetThatIsNotANumberNamingTheEntry() {
+    assertThatThrownBy(() -> JobSettings.parseTargets("hellaswag=0.8,loss=low"))
+        .hasMessageContaining("'loss=low'");
   }
 
   @Test
@@ -66,8 +56,7 @@ class StackConfigTest {
                     8082,
                     0,
                     GATEWAY,
-                    MINUTE,
-                    SECOND))
+                    JobSettings.DEFAULTS))
         .hasMessageContaining("partitions must be between 1 and 1024: 0");
   }
 }

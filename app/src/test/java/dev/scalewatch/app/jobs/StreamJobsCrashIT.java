@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamJobsCrashIT {
 
   static final Duration START = Duration.ofSeconds(120);
-  static final Duration SETTLED = Duration.ofSeconds(15);
+  static final Duration SETTLED = Duration.ofSeconds(20);
   static final Duration RECOVERY = Duration.ofSeconds(120);
   static final double[] SIZES = {1.25e8, 3.5e8, 7.6e8, 1.3e9, 2.7e9, 6e9};
   static final double[] EMERGENT = {0.01, 0.012, 0.009, 0.015, 0.02, 0.41};

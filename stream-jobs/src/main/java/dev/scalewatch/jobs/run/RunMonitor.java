@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  *       fires DIVERGENCE and resolves the metric's open spikes (divergence supersedes them; the
  *       watch reports no further spikes); LEVEL_SHIFT and PLATEAU fire their kinds, PLATEAU_ENDED
  *       resolves the plateau.
- *   <li>Stall: a processing-time timer {@code stallGapMillis} after the newest point of the run,
- *       moved by every point. Event time cannot see a silent run (it sends nothing that would move
- *       a watermark), processing time does, even when nothing else arrives anywhere. The next point
+ *   <li>Stall: a processing-time timer {@code stallGapMillis} after the newest point of the run
+ *       (one timer per gap: when it fires early because points came since, it is set again from the
+ *       newest arrival). Event time cannot see a silent run (it sends nothing that would move a
+ *       watermark), processing time does, even when nothing else arrives anywhere. The next point
  *       resolves the stall; a run record that says the run ended cancels the timer.
  *   <li>Learning curve: loss against steps, refitted at most once per {@code fitIntervalMillis}
  *       (warm), emitted on {@link #FITS} with its band up to the run's planned steps (planned
@@ -117,12 +118,12 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
     RunState st = stateOf(point.getProject(), point.getRunId());
     long now = ctx.timerService().currentProcessingTime();
     long eventTime = point.getEventTime().toEpochMilli();
-    alerts.resolveAll(stallPrefix(ctx), eventTime, "points arrive again", out::collect);
-    if (st.stallAt != 0) {
-      ctx.timerService().deleteProcessingTimeTimer(st.stallAt);
-      st.stallAt = 0;
+    st.lastArrival = now;
+    if (st.stalled) {
+      st.stalled = false;
+      alerts.resolveAll(stallPrefix(ctx), eventTime, "points arrive again", out::collect);
     }
-    if (!st.ended) {
+    if (!st.ended && st.stallAt == 0) {
       st.stallAt = now + stallGapMillis;
       ctx.timerService().registerProcessingTimeTimer(st.stallAt);
     }
@@ -169,6 +170,7 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
         st.stallAt = 0;
       }
       long at = record.getEndedAt() != null ? record.getEndedAt().toEpochMilli() : st.lastEventTime;
+      st.stalled = false;
       alerts.resolveAll(stallPrefix(ctx), at, "the run ended (" + status + ")", out::collect);
       alerts.resolveAll(
           "level-shift/" + ctx.getCurrentKey() + "/", at, "the run ended", out::collect);
@@ -184,7 +186,15 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
     }
     if (timestamp == st.stallAt) {
       st.stallAt = 0;
-      fireStall(ctx, st, timestamp, out);
+      long silent = timestamp - st.lastArrival;
+      if (silent >= stallGapMillis) {
+        st.stalled = true;
+        fireStall(ctx, st, timestamp, out);
+      } else if (!st.ended) {
+        // points arrived since the timer was set: one timer per gap, not one per point
+        st.stallAt = st.lastArrival + stallGapMillis;
+        ctx.timerService().registerProcessingTimeTimer(st.stallAt);
+      }
     }
     if (timestamp == st.fitAt) {
       st.fitAt = 0;

@@ -17,6 +17,12 @@ public class RunState {
   public long lastStep;
   public long lastEventTime;
 
+  /** Processing time of the newest point. */
+  public long lastArrival;
+
+  /** Whether a stall alert fires for the current silence. */
+  public boolean stalled;
+
   /** Processing time of the pending stall timer; 0: none. */
   public long stallAt;
 

@@ -15,7 +15,6 @@ import dev.scalewatch.laws.detect.Transition;
 import dev.scalewatch.laws.detect.TransitionDetector;
 import dev.scalewatch.laws.fit.Fit;
 import dev.scalewatch.laws.fit.Fitter;
-import dev.scalewatch.laws.fit.Origin;
 import dev.scalewatch.laws.fit.Selector;
 import dev.scalewatch.laws.fit.WarmStart;
 import dev.scalewatch.schemas.Alert;
@@ -48,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * Keyed by sweep (project, family, task, metric, axis): keeps each run's latest point and refits
  * the sweep's law, coalesced with processing-time timers so a key refits at most once per {@code
  * coalesceMillis} however fast evals arrive (no event-time window, so no point is ever too late to
- * count). A refit is warm ({@link Fitter#refit}) until the warm fit stops explaining the points or
- * {@code reselectEvery} warm refits have passed; then the number of breaks is chosen anew ({@link
- * Selector}). After {@code settleMillis} without new points a key whose last fit was warm gets a
- * full selection, so its final fit depends only on its final points, not on how they were batched.
+ * count). A refit is warm ({@link Fitter#refit}, which falls back to a wide search of the same form
+ * when the warm start stops explaining the points) until {@code reselectEvery} refits have passed
+ * or the previous law broke; then the number of breaks is chosen anew ({@link Selector}). After
+ * {@code settleMillis} without new points a key whose last fit was warm gets a full selection, so
+ * its final fit depends only on its final points, not on how they were batched.
  *
  * <p>Emits a {@code Fit} record when the law changes materially, and on the {@link #ALERTS} side
  * output: EMERGENCE (a score near its floor that jumps between two sizes; on the {@code params}
@@ -70,7 +70,16 @@ public final class SweepFitter
       new OutputTag<>("sweep-alerts", TypeInformation.of(Alert.class));
 
   private static final Logger log = LoggerFactory.getLogger(SweepFitter.class);
-  private static final int MIN_POINTS = 3;
+
+  /** Fewest points of a sweep across runs before a law is fitted (sizes are few and costly). */
+  static final int MIN_POINTS = 3;
+
+  /**
+   * Fewest points of one run's eval series over steps before a law is fitted: a learning curve of
+   * three evals says little, and there is one such series per run and task.
+   */
+  static final int MIN_POINTS_STEPS = 6;
+
   private static final double BAND_DECADES = 1;
   private static final double TARGET_DECADES = 3;
   private static final double MATERIAL_CHANGE = 1e-3;
@@ -211,8 +220,9 @@ public final class SweepFitter
         usable.add(p);
       }
     }
-    if (usable.size() < MIN_POINTS) {
-      skip(key, "fewer than " + MIN_POINTS + " usable points: " + usable.size());
+    int minPoints = "steps".equals(first.axis) ? MIN_POINTS_STEPS : MIN_POINTS;
+    if (usable.size() < minPoints) {
+      skip(key, "fewer than " + minPoints + " usable points: " + usable.size());
       return;
     }
     double[] xs = usable.stream().mapToDouble(p -> p.x).toArray();
@@ -291,12 +301,12 @@ public final class SweepFitter
 
   private Fit fitOrSelect(SweepState st, Series series, boolean fullSelection) {
     if (!fullSelection && st.warmForm != null && st.refitsSinceSelection < reselectEvery) {
-      Fit warm = fitter.refit(new WarmStart(st.warmForm, st.warmVector, st.warmRmsle), series);
-      if (warm.origin() == Origin.WARM_START) {
-        refits.inc();
-        remember(st, warm, false);
-        return warm;
-      }
+      // Fitter.refit falls back to the wide search of the same form when the warm start no
+      // longer explains the points; that result stands until the next selection.
+      Fit refitted = fitter.refit(new WarmStart(st.warmForm, st.warmVector, st.warmRmsle), series);
+      refits.inc();
+      remember(st, refitted, false);
+      return refitted;
     }
     selections.inc();
     Fit selected = selector.select(series).fit();
