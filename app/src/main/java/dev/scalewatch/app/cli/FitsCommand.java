@@ -2,6 +2,7 @@ package dev.scalewatch.app.cli;
 
 import dev.scalewatch.schemas.Fit;
 import dev.scalewatch.schemas.ParameterEstimate;
+import dev.scalewatch.schemas.TargetForecast;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.json.AvroJson;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -94,6 +95,19 @@ public final class FitsCommand implements Callable<Integer> {
                 " [%.3g, %.3g]",
                 p.getInterval().getLower(),
                 p.getInterval().getUpper()));
+      }
+    }
+    for (TargetForecast t : fit.getTargets()) {
+      line.append(String.format(Locale.ROOT, "  target %.4g: %s", t.getTarget(), t.getStatus()));
+      if (t.getX() != null && t.getInterval() != null) {
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " at %s=%.4g [%.4g, %.4g]",
+                fit.getXAxis(),
+                t.getX(),
+                t.getInterval().getLower(),
+                t.getInterval().getUpper()));
       }
     }
     out.println(line);

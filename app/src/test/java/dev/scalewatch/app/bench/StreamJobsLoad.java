@@ -51,8 +51,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>Run from the repository root with the heap of {@code scalewatch up}:
  *
  * <pre>
- * MAVEN_OPTS=-Xmx1g mvn -B -o -q -pl app -am test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.scalewatch.app.bench.StreamJobsLoad -Dexec.args="60000 60 1000"
+ * mvn -B -o -q -pl app -am package -DskipTests
+ * java -Xmx1g -cp "app/target/test-classes:app/target/scalewatch.jar:app/target/lib/*" \
+ *     dev.scalewatch.app.bench.StreamJobsLoad 60000 30 1000
  * </pre>
  *
  * Arguments, all optional: offered events per second (60,000), seconds (60), runs (1,000).
