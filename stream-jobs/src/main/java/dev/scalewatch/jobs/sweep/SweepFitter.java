@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Emits a {@code Fit} record when the law changes materially, and on the {@link #ALERTS} side
  * output: EMERGENCE (a score near its floor that jumps between two sizes; on the {@code params}
- * axis only, so one task raises one alert), LAW_BROKEN (most points beyond the previous fit's range
+ * axis only, so one task raises one alert), FORECAST_MISS (a run on the worse side of its sweep's
+ * band, on the {@code params} axis), LAW_BROKEN (most points beyond the previous fit's range
  * outside its band by more than {@link #MIN_LOG_DEVIATION}) and PREDICTED_INFLECTION (a significant
  * break, slope change at least {@link #MIN_SLOPE_CHANGE}, with points past its onset whose
  * transition ends beyond the largest x seen). A series whose law cannot be fitted (too few points,
@@ -272,6 +273,9 @@ public final class SweepFitter
       out.collect(record);
     }
     checkInflections(key, fit, usable, st, ctx);
+    if ("params".equals(first.axis)) {
+      checkForecastMisses(key, fit, usable, metric, st, ctx);
+    }
   }
 
   /**
@@ -450,6 +454,65 @@ public final class SweepFitter
     alerts.resolve(
         id, st.newestEventTime, "new points inside the band", a -> ctx.output(ALERTS, a));
     return false;
+  }
+
+  /**
+   * FORECAST_MISS for each run whose point lies on the worse side of the sweep law's prediction
+   * band (by more than {@link #MIN_LOG_DEVIATION}): a run heading above the law of its sweep (with
+   * {@code --sweep-point step:N}, compared at the same point of training). Resolved when a later
+   * point of the run is back inside.
+   */
+  private void checkForecastMisses(
+      String key,
+      Fit fit,
+      List<SweepPoint> usable,
+      Metric metric,
+      SweepState st,
+      OnTimerContext ctx)
+      throws Exception {
+    for (SweepPoint p : usable) {
+      String id = "forecast-miss/" + key + "/" + p.pointId;
+      var band = fit.band(p.x);
+      double fitted = metric.toFitted(p.y);
+      boolean worse = fitted > band.upper() && Math.log(fitted / band.y()) > MIN_LOG_DEVIATION;
+      if (!worse) {
+        alerts.resolve(id, p.eventTime, "back inside the sweep's band", a -> ctx.output(ALERTS, a));
+        continue;
+      }
+      String run = p.pointId.substring(p.pointId.indexOf('/') + 1);
+      alerts.fire(
+          Alerts.aboutSweep(
+                  id,
+                  AlertKind.FORECAST_MISS,
+                  Severity.WARNING,
+                  p.project,
+                  p.family,
+                  p.task,
+                  p.metric,
+                  String.format(
+                      Locale.ROOT,
+                      "run %s misses its sweep's law: %s %s at step %d, law predicts %s [%s, %s]",
+                      run,
+                      p.metric,
+                      Alerts.num(p.y),
+                      p.step,
+                      Alerts.num(metric.toObserved(band.y())),
+                      Alerts.num(metric.toObserved(Math.min(band.lower(), band.upper()))),
+                      Alerts.num(metric.toObserved(Math.max(band.lower(), band.upper())))),
+                  String.format(
+                      Locale.ROOT,
+                      "x=%s; fit %s #%d over %d runs",
+                      Alerts.num(p.x),
+                      key,
+                      st.sequence,
+                      usable.size()),
+                  p.eventTime)
+              .setFitKey(key)
+              .setFitSequence(st.sequence)
+              .setXAxis(p.axis)
+              .build(),
+          a -> ctx.output(ALERTS, a));
+    }
   }
 
   private void checkInflections(

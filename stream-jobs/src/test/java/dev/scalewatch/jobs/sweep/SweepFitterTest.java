@@ -154,6 +154,30 @@ class SweepFitterTest {
   }
 
   @Test
+  void shouldRaiseAForecastMissForARunAboveItsSweepsLawAndNoneForTheOthers() throws Exception {
+    var noise = new java.util.Random(3);
+    for (int i = 0; i < 12; i++) {
+      double n = 1e7 * Math.pow(2, i);
+      double loss = (1.7 + 400 / Math.pow(n, 0.3)) * Math.exp(0.005 * noise.nextGaussian());
+      send(point("lm", "loss", "r" + i, n, i == 6 ? loss * 1.25 : loss, 1));
+    }
+    harness.setProcessingTime(COALESCE);
+
+    List<Alert> misses =
+        alerts().stream().filter(a -> a.getKind() == AlertKind.FORECAST_MISS).toList();
+    assertThat(misses)
+        .extracting(Alert::getId)
+        .containsExactly("forecast-miss/p/fam/lm/loss/params/p/r6");
+    assertThat(misses.get(0).getSummary()).startsWith("run r6 misses its sweep's law");
+
+    send(point("lm", "loss", "r6", 1e7 * Math.pow(2, 6), 1.7 + 400 / Math.pow(6.4e8, 0.3), 2));
+    harness.setProcessingTime(2 * COALESCE + SETTLE);
+    assertThat(alerts().stream().filter(a -> a.getKind() == AlertKind.FORECAST_MISS))
+        .extracting(Alert::getState)
+        .containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+  }
+
+  @Test
   void shouldNotRaiseEmergenceOnASmoothlyImprovingTask() throws Exception {
     double[] sizes = {1.25e8, 3.5e8, 7.6e8, 1.3e9, 2.7e9, 6e9};
     for (int i = 0; i < sizes.length; i++) {
