@@ -12,12 +12,14 @@ import dev.scalewatch.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -68,21 +70,13 @@ public final class StreamJobs {
 
   /** Adds the sweep fitter (evals and runs in, fits and alerts out) to {@code env}. */
   public static void addSweepFitter(StreamExecutionEnvironment env, JobsConfig config) {
-    String servers = config.bootstrapServers();
-    String registry = config.registryUrl();
     DataStream<EvalResult> evals =
         env.fromSource(
-                KafkaIo.source(servers, registry, Topics.EVALS, EvalResult.class, SWEEP_FITTER),
+                source(config, Topics.EVALS, EvalResult.class, SWEEP_FITTER),
                 KafkaIo.eventTime(
                     config.maxOutOfOrderness(), (e, ts) -> e.getEventTime().toEpochMilli()),
                 "evals")
             .uid("sweep-evals-source");
-    DataStream<Run> runs =
-        env.fromSource(
-                KafkaIo.source(servers, registry, Topics.RUNS, Run.class, SWEEP_FITTER + "-runs"),
-                WatermarkStrategy.noWatermarks(),
-                "runs")
-            .uid("sweep-runs-source");
     var out =
         new SweepFitterJob(
                 Duration.ofSeconds(10),
@@ -91,53 +85,59 @@ public final class StreamJobs {
                 config.sweepReselectEvery())
             .pointAt(config.pointAt())
             .targets(config.targets())
-            .build(evals, runs);
-    out.fits()
-        .sinkTo(
-            KafkaIo.<Fit>sink(servers, registry, Topics.FITS, SWEEP_FITTER + "-fits", Fit::getKey))
-        .name("sweep-fits-sink")
-        .uid("sweep-fits-sink");
-    out.alerts()
-        .sinkTo(
-            KafkaIo.<Alert>sink(
-                servers, registry, Topics.ALERTS, SWEEP_FITTER + "-alerts", Alert::getId))
-        .name("sweep-alerts-sink")
-        .uid("sweep-alerts-sink");
+            .build(evals, runs(env, config, SWEEP_FITTER, "sweep"));
+    sinks(config, SWEEP_FITTER, "sweep", out.fits(), out.alerts());
   }
 
   /**
    * Adds the run monitor (metrics and runs in, alerts and learning-curve fits out) to {@code env}.
    */
   public static void addRunMonitor(StreamExecutionEnvironment env, JobsConfig config) {
-    String servers = config.bootstrapServers();
-    String registry = config.registryUrl();
     DataStream<MetricPoint> metrics =
         env.fromSource(
-                KafkaIo.source(servers, registry, Topics.METRICS, MetricPoint.class, RUN_MONITOR),
+                source(config, Topics.METRICS, MetricPoint.class, RUN_MONITOR),
                 KafkaIo.eventTime(
                     config.maxOutOfOrderness(), (p, ts) -> p.getEventTime().toEpochMilli()),
                 "metrics")
             .uid("run-metrics-source");
-    DataStream<Run> runs =
-        env.fromSource(
-                KafkaIo.source(servers, registry, Topics.RUNS, Run.class, RUN_MONITOR + "-runs"),
-                WatermarkStrategy.noWatermarks(),
-                "runs")
-            .uid("run-runs-source");
     var out =
         new RunMonitorJob(config.stallGap(), config.runFitInterval(), config.lossMetrics())
-            .build(metrics, runs);
-    out.alerts()
+            .build(metrics, runs(env, config, RUN_MONITOR, "run"));
+    sinks(config, RUN_MONITOR, "run", out.fits(), out.alerts());
+  }
+
+  private static <T extends SpecificRecordBase> KafkaSource<T> source(
+      JobsConfig config, String topic, Class<T> type, String groupId) {
+    return KafkaIo.source(config.bootstrapServers(), config.registryUrl(), topic, type, groupId);
+  }
+
+  /** The run records a job joins with (no watermarks: runs only carry metadata). */
+  private static DataStream<Run> runs(
+      StreamExecutionEnvironment env, JobsConfig config, String job, String uidPrefix) {
+    return env.fromSource(
+            source(config, Topics.RUNS, Run.class, job + "-runs"),
+            WatermarkStrategy.noWatermarks(),
+            "runs")
+        .uid(uidPrefix + "-runs-source");
+  }
+
+  /** A job's exactly-once sinks of fits and alerts (uids kept stable for restores). */
+  private static void sinks(
+      JobsConfig config,
+      String job,
+      String uidPrefix,
+      DataStream<Fit> fits,
+      DataStream<Alert> alerts) {
+    String servers = config.bootstrapServers();
+    String registry = config.registryUrl();
+    alerts
         .sinkTo(
-            KafkaIo.<Alert>sink(
-                servers, registry, Topics.ALERTS, RUN_MONITOR + "-alerts", Alert::getId))
-        .name("run-alerts-sink")
-        .uid("run-alerts-sink");
-    out.fits()
-        .sinkTo(
-            KafkaIo.<Fit>sink(servers, registry, Topics.FITS, RUN_MONITOR + "-fits", Fit::getKey))
-        .name("run-fits-sink")
-        .uid("run-fits-sink");
+            KafkaIo.<Alert>sink(servers, registry, Topics.ALERTS, job + "-alerts", Alert::getId))
+        .name(uidPrefix + "-alerts-sink")
+        .uid(uidPrefix + "-alerts-sink");
+    fits.sinkTo(KafkaIo.<Fit>sink(servers, registry, Topics.FITS, job + "-fits", Fit::getKey))
+        .name(uidPrefix + "-fits-sink")
+        .uid(uidPrefix + "-fits-sink");
   }
 
   /**

@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.scalewatch.app.testing.RunningStack;
-import dev.scalewatch.app.testing.TopicReader;
+import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.AlertState;
-import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
-import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,16 +117,6 @@ class DemoIT {
   }
 
   List<Alert> readAlerts() {
-    return TopicReader.readAll(
-            stack.bootstrapServers(),
-            Topics.ALERTS,
-            new StringDeserializer(),
-            AvroKafkaDeserializer.specific(registry, Alert.class),
-            0,
-            Duration.ofSeconds(5),
-            Duration.ofMillis(800))
-        .stream()
-        .map(ConsumerRecord::value)
-        .toList();
+    return StackClients.readAlerts(stack.bootstrapServers(), registry);
   }
 }

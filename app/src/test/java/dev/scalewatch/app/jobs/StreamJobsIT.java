@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scalewatch.app.ScaleWatch;
 import dev.scalewatch.app.testing.RunningStack;
 import dev.scalewatch.app.testing.StackClients;
-import dev.scalewatch.app.testing.TopicReader;
 import dev.scalewatch.ingest.client.RawEventProducer;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
@@ -14,10 +13,8 @@ import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.RunStatus;
-import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
-import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -29,8 +26,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,17 +67,7 @@ class StreamJobsIT {
   }
 
   List<Alert> readAlerts() {
-    return TopicReader.readAll(
-            stack.bootstrapServers(),
-            Topics.ALERTS,
-            new StringDeserializer(),
-            AvroKafkaDeserializer.specific(registry, Alert.class),
-            0,
-            Duration.ofSeconds(5),
-            Duration.ofMillis(800))
-        .stream()
-        .map(ConsumerRecord::value)
-        .toList();
+    return StackClients.readAlerts(stack.bootstrapServers(), registry);
   }
 
   @Test

@@ -1,6 +1,10 @@
 package dev.scalewatch.app.testing;
 
+import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.MetricPoint;
+import dev.scalewatch.schemas.Topics;
+import dev.scalewatch.schemas.registry.SchemaRegistryClient;
+import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,6 +68,21 @@ public final class StackClients {
         count,
         Duration.ofSeconds(60),
         Duration.ofSeconds(1));
+  }
+
+  /** Every alert on {@code scalewatch.alerts} so far (read_committed, until quiet for 0.8 s). */
+  public static List<Alert> readAlerts(String bootstrapServers, SchemaRegistryClient registry) {
+    return TopicReader.readAll(
+            bootstrapServers,
+            Topics.ALERTS,
+            new StringDeserializer(),
+            AvroKafkaDeserializer.specific(registry, Alert.class),
+            0,
+            Duration.ofSeconds(5),
+            Duration.ofMillis(800))
+        .stream()
+        .map(ConsumerRecord::value)
+        .toList();
   }
 
   public static MetricPoint point(String runId, long step, double value) {

@@ -39,11 +39,6 @@ public final class AlertBook {
     return true;
   }
 
-  /** Whether the alert with this id fires. */
-  public boolean isFiring(String id) throws Exception {
-    return firing.contains(id);
-  }
-
   /**
    * Emits the RESOLVED record of a firing alert (same id, {@code ends_at} set, the summary extended
    * by {@code why}); does nothing when the id does not fire.

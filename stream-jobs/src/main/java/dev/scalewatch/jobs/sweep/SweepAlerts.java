@@ -13,6 +13,7 @@ import dev.scalewatch.laws.detect.LawBreakDetector;
 import dev.scalewatch.laws.detect.Transition;
 import dev.scalewatch.laws.detect.TransitionDetector;
 import dev.scalewatch.laws.fit.Fit;
+import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.Severity;
@@ -230,7 +231,10 @@ final class SweepAlerts {
         underway.add(t.index());
       }
     }
-    for (InflectionForecast f : InflectionForecaster.forecast(fit, xs)) {
+    List<InflectionForecast> forecasts = InflectionForecaster.forecast(fit, xs);
+    Set<Integer> ahead = new HashSet<>();
+    for (InflectionForecast f : forecasts) {
+      ahead.add(f.index());
       if (!f.restsOnEvidence() || !underway.contains(f.index())) {
         continue;
       }
@@ -276,21 +280,15 @@ final class SweepAlerts {
               .build(),
           out);
     }
-    for (int i = 1; i <= 3; i++) {
-      String id = prefix + i;
-      if (alerts.isFiring(id) && stillAhead(fit, xs, i)) {
-        continue;
+    for (int i = 1; i <= Bnsl.MAX_BREAKS; i++) {
+      if (!ahead.contains(i)) {
+        alerts.resolve(
+            prefix + i,
+            st.newestEventTime,
+            "points reached x=" + Alerts.num(fit.xMax()) + " past the predicted end",
+            out);
       }
-      alerts.resolve(
-          id,
-          st.newestEventTime,
-          "points reached x=" + Alerts.num(fit.xMax()) + " past the predicted end",
-          out);
     }
-  }
-
-  private static boolean stillAhead(Fit fit, double[] xs, int index) {
-    return InflectionForecaster.forecast(fit, xs).stream().anyMatch(f -> f.index() == index);
   }
 
   /** "; about N h at the current rate" for the steps axis, where the series shows its pace. */

@@ -128,7 +128,6 @@ public final class SweepFitter
     }
     SweepPoint existing = points.get(point.pointId);
     SweepState st = stateOrNew();
-    st.received++;
     if (existing == null || point.step >= existing.step) {
       points.put(point.pointId, point);
       st.newestEventTime = Math.max(st.newestEventTime, point.eventTime);

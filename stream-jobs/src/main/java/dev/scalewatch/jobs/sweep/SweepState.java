@@ -33,9 +33,7 @@ public class SweepState {
 
   public long settleAt;
 
-  /** Points received and newest event time seen. */
-  public long received;
-
+  /** Newest event time seen. */
   public long newestEventTime;
 
   public SweepState() {}
