@@ -12,6 +12,7 @@ from ._errors import ConfigurationError
 TRANSPORTS = ("kafka", "http")
 DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092"
 DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081"
+DEFAULT_GATEWAY_URL = "http://127.0.0.1:8080"  # `scalewatch up`'s default --http-port
 DEFAULT_SPOOL_DIR = Path("~/.cache/scalewatch/spool")
 
 # init argument -> environment variable that overrides it
@@ -55,10 +56,7 @@ class Settings:
         gateway_url = values.get("gateway_url")
         token = values.get("token")
         if transport == "http":
-            if not gateway_url:
-                raise ConfigurationError(
-                    "transport 'http' needs gateway_url (init(gateway_url=...) or SCALEWATCH_GATEWAY_URL), "
-                    "e.g. http://scalewatch.example:8080")
+            gateway_url = gateway_url or DEFAULT_GATEWAY_URL
             parsed = urlparse(gateway_url)
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
                 raise ConfigurationError(f"gateway_url must be an http(s) URL: {gateway_url!r}")

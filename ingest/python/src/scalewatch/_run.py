@@ -173,8 +173,10 @@ def init(project: str, run_id: Optional[str] = None, params: Optional[int] = Non
     ``params`` is the total parameter count, ``tokens_planned`` the planned training tokens,
     ``config`` the hyperparameters (nested dicts flattened to dotted keys, values as text).
     Connection settings come from the arguments, and the ``SCALEWATCH_*`` environment variables
-    override them (see README). Raises ConfigurationError or InvalidEventError on bad arguments;
-    never for an unreachable broker or gateway.
+    override them (see README). Raises ConfigurationError or InvalidEventError on bad arguments
+    (including what the normalizer would dead-letter: a name with a control character, a name over
+    256 characters, hyperparameters or tags over 1000 entries or 256 KiB); never for an unreachable
+    broker or gateway.
     """
     project = ev.text("project", project)
     run_id = new_run_id() if run_id is None else ev.text("run_id", run_id)
@@ -192,4 +194,5 @@ def init(project: str, run_id: Optional[str] = None, params: Optional[int] = Non
         "hyperparameters": ev.flatten("config", config),
         "tags": ev.flatten("tags", tags),
     }
+    ev.check_run(project, run_id, run_fields)
     return Run(project, run_id, settings, run_fields)

@@ -13,7 +13,7 @@ import sys
 import time
 from typing import List, Optional
 
-from ._config import DEFAULT_BOOTSTRAP_SERVERS, DEFAULT_REGISTRY_URL, DEFAULT_SPOOL_DIR, Settings
+from ._config import DEFAULT_BOOTSTRAP_SERVERS, DEFAULT_GATEWAY_URL, DEFAULT_REGISTRY_URL, DEFAULT_SPOOL_DIR, Settings
 from ._errors import ConfigurationError
 from ._spool import Spool, SpoolBusy
 from ._transport import Transport
@@ -35,8 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="Kafka brokers (default: %(default)s)")
     p.add_argument("--registry-url", default=env("SCALEWATCH_REGISTRY_URL") or DEFAULT_REGISTRY_URL,
                    help="schema registry (default: %(default)s)")
-    p.add_argument("--gateway-url", default=env("SCALEWATCH_GATEWAY_URL"),
-                   help="HTTP gateway, for --transport http")
+    p.add_argument("--gateway-url", default=env("SCALEWATCH_GATEWAY_URL") or DEFAULT_GATEWAY_URL,
+                   help="HTTP gateway, for --transport http (default: %(default)s)")
     p.add_argument("--timeout", type=float, default=60.0,
                    help="seconds to wait for acknowledgements per file (default: %(default)s)")
     p.add_argument("--list", action="store_true", help="only list spool files and their pending counts")

@@ -164,3 +164,26 @@ def test_public_surface():
     assert set(scalewatch.__all__) >= {"init", "Run", "ScaleWatchError", "ConfigurationError", "InvalidEventError",
                                        "RunClosedError"}
     assert all(hasattr(scalewatch, name) for name in scalewatch.__all__)
+
+
+def test_http_transport_defaults_to_the_gateway_of_a_local_up():
+    s = Settings.resolve(environ={}, transport="http", token="t")
+    assert s.gateway_url == "http://127.0.0.1:8080"
+    env = Settings.resolve(environ={"SCALEWATCH_GATEWAY_URL": "http://gw:9000"}, transport="http", token="t")
+    assert env.gateway_url == "http://gw:9000"
+    with pytest.raises(scalewatch.ConfigurationError, match="needs the project's token"):
+        Settings.resolve(environ={}, transport="http")
+
+
+def test_init_refuses_a_run_the_normalizer_would_dead_letter_and_sends_nothing(gateway, http_run):
+    with pytest.raises(scalewatch.InvalidEventError, match=r"invalid Run: hyperparameters must take at most 262144 "
+                                                           r"bytes .* was 4004000 bytes in 1000 entries"):
+        http_run(config={f"k{i:03d}": "x" * 4000 for i in range(1000)})
+    with pytest.raises(scalewatch.InvalidEventError, match=r"invalid Run: tags key must not contain control"):
+        http_run(tags={"team\x00": "a"})
+    run = http_run()
+    with pytest.raises(scalewatch.InvalidEventError, match=r"metric must not contain control characters"):
+        run.log({"loss": 1.0, "acc\n": 0.5}, step=1)
+    run.finish()
+    assert gateway.received["metric"] == []
+    assert [r["status"] for r in gateway.received["run"]] == ["RUNNING", "FINISHED"]

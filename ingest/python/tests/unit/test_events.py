@@ -85,8 +85,91 @@ def test_config_is_flattened_to_dotted_keys_with_text_values():
 
 
 def test_gateway_json_sends_nan_and_infinities_as_strings_and_unions_untagged():
-    e = eval_event("p", "r", "t", "m", math.nan, 1, stderr=math.inf, flops=-math.inf)
+    e = {**eval_event("p", "r", "t", "m", math.nan, 1), "stderr": math.inf, "flops": -math.inf}  # as decoded
     assert (to_gateway_json("eval", e)["value"], to_gateway_json("eval", e)["stderr"],
             to_gateway_json("eval", e)["flops"]) == ("NaN", "Infinity", "-Infinity")
     plain = eval_event("p", "r", "t", "m", 0.5, 1, stderr=0.01)
     assert to_gateway_json("eval", plain)["stderr"] == 0.01 and to_gateway_json("eval", plain)["sample_count"] is None
+
+
+# -- the contract's limits (issue 7): refused at the call, worded as the normalizer's dead letters --
+def test_hyperparameters_over_256_kib_are_refused_naming_the_field_the_size_and_the_limit():
+    from scalewatch._events import check_run
+
+    config = flatten("config", {f"k{i:03d}": "x" * 4000 for i in range(1000)})  # the issue's 4 MB Run
+    with pytest.raises(InvalidEventError) as raised:
+        check_run("p", "r", {"hyperparameters": config})
+    assert str(raised.value) == (
+        "invalid Run: hyperparameters must take at most 262144 bytes (UTF-8 keys and values together) so that "
+        "the event fits every topic downstream; was 4004000 bytes in 1000 entries (send fewer or shorter "
+        "entries): 4004000")
+
+
+def test_a_map_of_exactly_256_kib_passes_and_one_byte_more_in_utf8_does_not():
+    from scalewatch._events import MAX_MAP_BYTES, check_run
+
+    # 64 entries of a 4-char key and a value of 4092 chars: 64 * 4096 bytes = 256 KiB exactly
+    tags = {f"k{i:03d}": "v" * 4092 for i in range(64)}
+    assert sum(len(k) + len(v) for k, v in tags.items()) == MAX_MAP_BYTES
+    check_run("p", "r", {"tags": tags})
+    tags["k000"] = "v" * 4091 + "é"  # same characters, one more byte in UTF-8
+    with pytest.raises(InvalidEventError, match=r"tags must take at most 262144 bytes .* was 262145 bytes in 64"):
+        check_run("p", "r", {"tags": tags})
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"hyperparameters": {f"k{i}": "1" for i in range(1001)}}, "invalid Run: hyperparameters must have at most "
+                                                                "1000 entries: 1001"),
+    ({"tags": {"owner\n": "ana"}}, "invalid Run: tags key must not contain control characters (NUL, newline, "
+                                   "tab, ...): U+000A at index 5: 'owner\\u000a'"),
+    ({"tags": {"k": "v" * 5000}}, "invalid Run: tags['k'] must be at most 4096 characters, was 5000 (rejected, not "
+                                  "truncated): '" + "v" * 64 + "... (5000 chars)'"),
+    ({"name": "a\x00b"}, "invalid Run: name must not contain control characters (NUL, newline, tab, ...): U+0000 at "
+                         "index 1: 'a\\u0000b'"),
+    ({"model_family": "m" * 257}, "invalid Run: model_family must be at most 256 characters, was 257 (rejected, "
+                                  "not truncated): '" + "m" * 64 + "... (257 chars)'"),
+])
+def test_run_fields_breaking_a_contract_rule_are_refused_with_the_normalizers_wording(fields, message):
+    from scalewatch._events import check_run
+
+    with pytest.raises(InvalidEventError) as raised:
+        check_run("p", "r", fields)
+    assert str(raised.value) == message
+
+
+def test_project_and_run_id_with_control_characters_or_blank_are_refused_all_rules_in_one_message():
+    from scalewatch._events import check_run
+
+    with pytest.raises(InvalidEventError) as raised:
+        check_run(" ", "r\t1", {})
+    assert str(raised.value) == (
+        "invalid Run: project must not be blank: ' '; run_id must not contain control characters (NUL, newline, "
+        "tab, ...): U+0009 at index 1: 'r\\u00091'")
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: metric_events("p", "r", {"loss": 1.0, "loss\x00x": 2.0}, 1, None, None, None),
+     "invalid MetricPoint: metric must not contain control characters (NUL, newline, tab, ...): U+0000 at index 4: "
+     "'loss\\u0000x'"),
+    (lambda: metric_events("p", "r", {"m" * 300: 1.0}, 1, None, None, None),
+     "invalid MetricPoint: metric must be at most 256 characters, was 300 (rejected, not truncated): '"
+     + "m" * 64 + "... (300 chars)'"),
+    (lambda: metric_events("p", "r", {"loss": 1.0}, 1, None, math.nan, "held\nout"),
+     "invalid MetricPoint: flops must be finite: NaN; split must not contain control characters (NUL, newline, "
+     "tab, ...): U+000A at index 4: 'held\\u000aout'"),
+    (lambda: eval_event("p", "r", "arith\r", "acc", 0.5, 1, stderr=-0.1),
+     "invalid EvalResult: task must not contain control characters (NUL, newline, tab, ...): U+000D at index 5: "
+     "'arith\\u000d'; stderr must be >= 0: -0.1"),
+])
+def test_points_and_evals_breaking_a_contract_rule_are_refused_with_the_normalizers_wording(call, message):
+    with pytest.raises(InvalidEventError) as raised:
+        call()
+    assert str(raised.value) == message
+
+
+def test_a_name_that_passed_once_is_not_rechecked_but_a_bad_one_is_refused_every_time():
+    metric_events("p", "r", {"train/loss": 1.0}, 1, None, None, None)
+    metric_events("p", "r", {"train/loss": 1.0}, 2, None, None, None)
+    for step in (1, 2):
+        with pytest.raises(InvalidEventError, match="U\\+001B at index 0"):
+            metric_events("p", "r", {"\x1b[31mloss": 1.0}, step, None, None, None)

@@ -177,12 +177,8 @@ def test_connection_refused_is_never_raised_into_the_training_loop(http_run):
     assert run.stats()["spooled"] == 2 * 1000 + 1 + 2 and run.stats()["delivered"] == 0
 
 
-@pytest.mark.parametrize("missing,message", [("gateway_url", "needs gateway_url"),
-                                             ("token", "needs the project's token")])
-def test_http_transport_needs_url_and_token(missing, message, gateway, tmp_path):
+def test_http_transport_needs_a_token(gateway, tmp_path):
     import scalewatch
 
-    settings = {"transport": "http", "gateway_url": gateway.url, "token": TOKEN, "spool_dir": str(tmp_path)}
-    settings[missing] = None
-    with pytest.raises(scalewatch.ConfigurationError, match=message):
-        scalewatch.init("unit", **settings)
+    with pytest.raises(scalewatch.ConfigurationError, match="needs the project's token"):
+        scalewatch.init("unit", transport="http", gateway_url=gateway.url, token=None, spool_dir=str(tmp_path))
