@@ -9,9 +9,12 @@ import dev.scalewatch.schemas.RunStatus;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
@@ -31,9 +34,12 @@ import org.slf4j.LoggerFactory;
  * <p>Non-blocking: events go to Kafka's producer, which batches them on its own I/O thread.
  * Transport trouble (broker down past the delivery timeout) is logged and counted in {@link
  * #failedEvents()}, never thrown into the training loop; unlike the Python SDK there is no disk
- * spool. Programming errors (a negative step, a blank metric name) throw {@link
- * IllegalArgumentException} at once. {@link #close()} flushes and finishes the run as FINISHED if
- * {@link #finish} was not called. Thread-safe.
+ * spool. Programming errors and whatever the normalizer would dead-letter (a negative step, a blank
+ * metric name, a name with a control character, hyperparameters or tags over 256 KiB: the rules of
+ * {@link EventValidator}) throw {@link IllegalArgumentException} at the call, worded as the dead
+ * letter would be ({@code invalid Run: hyperparameters must take at most 262144 bytes ...}), and
+ * nothing of that call is sent. {@link #close()} flushes and finishes the run as FINISHED if {@link
+ * #finish} was not called. Thread-safe.
  */
 public final class TrainingRun implements AutoCloseable {
 
@@ -42,18 +48,17 @@ public final class TrainingRun implements AutoCloseable {
   private final RunOptions options;
   private final SchemaRegistryClient registry;
   private final RawEventProducer producer;
-  private final EventValidator validator = new EventValidator();
+  private static final EventValidator VALIDATOR = new EventValidator();
   private final AtomicLong failed = new AtomicLong();
-  private final Instant startedAt = Instant.now();
+  private final Instant startedAt;
   private volatile boolean finished;
 
-  private TrainingRun(RunOptions options) {
+  private TrainingRun(
+      RunOptions options, Instant startedAt, Map<String, Object> producerOverrides) {
     this.options = options;
-    this.registry = SchemaRegistryClients.forUrl(options.registryUrl());
-    this.producer =
-        new RawEventProducer(
-            options.bootstrapServers(),
-            registry,
+    this.startedAt = startedAt;
+    Map<String, Object> producerConfig =
+        new HashMap<>(
             Map.of(
                 ProducerConfig.LINGER_MS_CONFIG,
                 20,
@@ -61,12 +66,28 @@ public final class TrainingRun implements AutoCloseable {
                 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG,
                 "lz4"));
+    producerConfig.putAll(producerOverrides);
+    this.registry = SchemaRegistryClients.forUrl(options.registryUrl());
+    this.producer = new RawEventProducer(options.bootstrapServers(), registry, producerConfig);
   }
 
-  /** Starts a run: announces it (status RUNNING) and returns the handle to log with. */
+  /**
+   * Starts a run: announces it (status RUNNING) and returns the handle to log with.
+   *
+   * @throws IllegalArgumentException if the run's record breaks a rule of the contract (e.g.
+   *     hyperparameters over 256 KiB, a name with a control character), before any connection
+   */
   public static TrainingRun init(RunOptions options) {
-    TrainingRun run = new TrainingRun(options);
-    run.send(run.runRecord(RunStatus.RUNNING, null));
+    return init(options, Map.of());
+  }
+
+  /** {@link #init(RunOptions)} with extra Kafka producer settings (tests: a short max.block.ms). */
+  static TrainingRun init(RunOptions options, Map<String, Object> producerOverrides) {
+    Instant startedAt = Instant.now();
+    Run announced = runRecord(options, startedAt, RunStatus.RUNNING, null);
+    check(announced);
+    TrainingRun run = new TrainingRun(options, startedAt, producerOverrides);
+    run.send(announced);
     return run;
   }
 
@@ -78,13 +99,15 @@ public final class TrainingRun implements AutoCloseable {
    * Logs one value per metric at a step; NaN and infinities are data (the divergence signal).
    *
    * @param tokens training tokens seen so far, or null
-   * @throws IllegalArgumentException for a negative step, a blank or overlong metric name
+   * @throws IllegalArgumentException for a negative step, a blank or overlong metric name, a name
+   *     with a control character; nothing of the call is sent then
    */
   public void log(Map<String, ? extends Number> metrics, long step, Double tokens) {
     Instant now = Instant.now();
+    List<MetricPoint> points = new ArrayList<>(metrics.size());
     for (Map.Entry<String, ? extends Number> metric : metrics.entrySet()) {
       String name = metric.getKey();
-      send(
+      points.add(
           MetricPoint.newBuilder()
               .setProject(options.project())
               .setRunId(options.runId())
@@ -96,13 +119,18 @@ public final class TrainingRun implements AutoCloseable {
               .setValue(metric.getValue().doubleValue())
               .build());
     }
+    points.forEach(TrainingRun::check);
+    points.forEach(this::send);
   }
 
   /**
    * Logs a downstream eval result of the checkpoint at {@code step}; {@code stderr} may be null.
+   *
+   * @throws IllegalArgumentException if the result breaks a rule of the contract (e.g. a task name
+   *     with a control character, a negative stderr); nothing is sent then
    */
   public void logEval(String task, String metric, double value, long step, Double stderr) {
-    send(
+    checkAndSend(
         EvalResult.newBuilder()
             .setProject(options.project())
             .setRunId(options.runId())
@@ -118,7 +146,7 @@ public final class TrainingRun implements AutoCloseable {
   /** Marks the run ended with {@code status} (FINISHED, FAILED or KILLED) and flushes. */
   public void finish(RunStatus status) {
     finished = true;
-    send(runRecord(status, Instant.now()));
+    checkAndSend(runRecord(options, startedAt, status, Instant.now()));
     producer.flush();
   }
 
@@ -136,7 +164,8 @@ public final class TrainingRun implements AutoCloseable {
     registry.close();
   }
 
-  private Run runRecord(RunStatus status, Instant endedAt) {
+  private static Run runRecord(
+      RunOptions options, Instant startedAt, RunStatus status, Instant endedAt) {
     return Run.newBuilder()
         .setProject(options.project())
         .setRunId(options.runId())
@@ -151,12 +180,27 @@ public final class TrainingRun implements AutoCloseable {
         .build();
   }
 
-  private void send(SpecificRecord event) {
-    List<Violation> violations = validator.validate(event);
+  /**
+   * Throws what the normalizer would write in the dead letter of {@code event}: {@code invalid
+   * <type>: <every broken rule, field and abridged value>}.
+   */
+  private static void check(SpecificRecord event) {
+    List<Violation> violations = VALIDATOR.validate(event);
     if (!violations.isEmpty()) {
       throw new IllegalArgumentException(
-          "invalid " + event.getSchema().getName() + ": " + violations);
+          "invalid "
+              + event.getSchema().getName()
+              + ": "
+              + violations.stream().map(Violation::message).collect(Collectors.joining("; ")));
     }
+  }
+
+  private void checkAndSend(SpecificRecord event) {
+    check(event);
+    send(event);
+  }
+
+  private void send(SpecificRecord event) {
     try {
       producer.send(
           event,
