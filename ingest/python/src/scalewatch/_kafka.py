@@ -1,14 +1,18 @@
 """Kafka transport: RawEvent records in the Confluent wire format to ``scalewatch.raw``, key = run id.
 
 confluent_kafka is imported here only, so the HTTP transport works with the standard library alone.
-Not thread-safe: the sender thread owns it.
+One producer, schema registry client and serializer serve every run of the process with the same
+bootstrap servers, registry and producer config (``SharedProducer``); each run's transport is owned
+by its sender thread and hears only its own delivery reports.
 """
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from functools import partial
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ._config import Settings
 from ._schema import BRANCHES, RAW_TOPIC, raw_event_schema
@@ -29,57 +33,204 @@ PRODUCER_DEFAULTS: Dict[str, Any] = {
 }
 STALL_SECONDS = 15.0  # in-flight events without any acknowledgement for this long: the broker is down
 TIME_KEYS = {"run": "updated_at", "metric": "event_time", "eval": "event_time"}
+# librdkafka facilities of connection trouble it retries by itself (a broker refusing or dropping
+# connections, timing out, a partition leader gone with its broker): the sender reports the outage once
+CONNECTION_FACILITIES = frozenset({"FAIL", "BROKERFAIL", "REQTMOUT", "TIMEOUT", "RECV", "SEND", "DISCONNECT",
+                                   "CONNECT", "ADDRESS", "RESOLVE", "METADATAUPDATE"})
+REPEAT_LOG_SECONDS = 60.0  # any other librdkafka line: at most once a minute per facility
 
 
-class KafkaTransport:
-    """Produces through one idempotent confluent_kafka Producer with Confluent's AvroSerializer."""
+class LibrdkafkaLog:
+    """Where librdkafka's log lines go (the producer's ``logger``), to the ``scalewatch.kafka`` logger.
 
-    name = "kafka"
+    Connection trouble (refused, disconnected, timed out: librdkafka retries it by itself) goes to
+    DEBUG and is kept as ``last_connection_error``, which the transport's trouble report quotes: the
+    sender logs one warning when an outage starts instead of a line per reconnect attempt. Every
+    other line keeps its level, at most once a minute per facility, the next one saying how many
+    were held back. Thread-safe (librdkafka lines are served by whichever thread polls).
+    """
 
-    def __init__(self, settings: Settings):
+    def __init__(self) -> None:
+        self.logger = logging.getLogger("scalewatch.kafka")
+        self.last_connection_error: Optional[str] = None
+        self.connection_lines = 0
+        self._lock = threading.Lock()
+        self._shown: Dict[str, Tuple[float, int]] = {}  # facility -> (last shown, held back since)
+
+    def log(self, level: int, fmt: str, *args: Any) -> None:
+        facility = str(args[0]) if args else ""
+        text = str(args[-1]) if args else fmt
+        if facility in CONNECTION_FACILITIES:
+            self.last_connection_error = text.split("]: ", 1)[-1]  # without librdkafka's [thrd:...] prefix
+            self.connection_lines += 1
+            self.logger.debug(fmt, *args)
+            return
+        now = time.monotonic()
+        with self._lock:
+            shown, held = self._shown.get(facility, (-REPEAT_LOG_SECONDS - 1.0, 0))
+            if now - shown < REPEAT_LOG_SECONDS:
+                self._shown[facility] = (shown, held + 1)
+                show = False
+            else:
+                self._shown[facility] = (now, 0)
+                show = True
+        if show:
+            if held:
+                self.logger.log(level, fmt + " (%d more %s lines held back in the last minute)", *args, held, facility)
+            else:
+                self.logger.log(level, fmt, *args)
+        else:
+            self.logger.debug(fmt, *args)
+
+
+_shared_lock = threading.Lock()
+_shared: Dict[Tuple[Any, ...], "SharedProducer"] = {}
+_shared_pid = os.getpid()  # a forked child must not use its parent's producers (librdkafka's threads stay behind)
+producers_created = 0  # librdkafka producers this process has built (tests check that runs share one)
+
+
+def _key(settings: Settings) -> Tuple[Any, ...]:
+    config = tuple(sorted((str(k), repr(v)) for k, v in settings.producer_config.items()))
+    return settings.bootstrap_servers, settings.registry_url, config
+
+
+class SharedProducer:
+    """One confluent_kafka Producer, SchemaRegistryClient and AvroSerializer for every run of the
+    process with the same bootstrap servers, registry URL and producer config.
+
+    Get it with ``acquire`` and give it back with ``release``: the last run to release it serves the
+    last delivery reports and drops it (runs still open at interpreter exit release it when they are
+    closed). Each record carries its own delivery callback, so reports reach the run that sent it
+    whichever thread polls. Thread-safe: the producer and the serializer may be used from several
+    sender threads; a fatal producer error replaces the producer once for all of them.
+    """
+
+    def __init__(self, key: Tuple[Any, ...], settings: Settings):
+        global producers_created
         from confluent_kafka import KafkaError, Producer
         from confluent_kafka.schema_registry import SchemaRegistryClient, topic_subject_name_strategy
         from confluent_kafka.schema_registry.avro import AvroSerializer
         from confluent_kafka.serialization import MessageField, SerializationContext
 
-        self._kafka_error = KafkaError
+        self.key = key
+        self.users = 0
+        self.bootstrap_servers = settings.bootstrap_servers
+        self.registry_url = settings.registry_url
+        self._all_brokers_down = KafkaError._ALL_BROKERS_DOWN
         self._new_producer = Producer
-        self._settings = settings
         new_client = getattr(SchemaRegistryClient, "new_client", SchemaRegistryClient)  # mock:// for tests
-        self._registry = new_client({"url": settings.registry_url})
+        self.registry = new_client({"url": settings.registry_url})
         # The topic-name strategy, explicitly: subject scalewatch.raw-value (newer clients default to a
         # strategy that asks the registry for subject associations first, and costs a cache lookup per record).
-        self._serializer = AvroSerializer(self._registry, raw_event_schema(),
-                                          conf={"subject.name.strategy": topic_subject_name_strategy})
-        self._context = SerializationContext(RAW_TOPIC, MessageField.VALUE)
-        self._config = {**PRODUCER_DEFAULTS, **settings.producer_config,
-                        "bootstrap.servers": settings.bootstrap_servers,
-                        "error_cb": self._on_error, "logger": logging.getLogger("scalewatch.kafka")}
-        self._producer = Producer(self._config)
-        self._in_flight: Dict[int, Entry] = {}
-        self._outcomes = Outcomes()
-        self._down: Optional[str] = None
-        self._fatal = False
-        self._progress = time.monotonic()
+        self.serializer = AvroSerializer(self.registry, raw_event_schema(),
+                                         conf={"subject.name.strategy": topic_subject_name_strategy})
+        self.context = SerializationContext(RAW_TOPIC, MessageField.VALUE)
+        self.librdkafka = LibrdkafkaLog()
+        self.config = {**PRODUCER_DEFAULTS, **settings.producer_config,
+                       "bootstrap.servers": settings.bootstrap_servers,
+                       "error_cb": self._on_error, "logger": self.librdkafka}
+        self.down: Optional[str] = None  # all brokers down, or a fatal error; cleared by any delivery
+        self.fatal = False
+        self.generation = 0  # counts replacements after fatal errors
+        self._lock = threading.Lock()
+        self.producer = Producer(self.config)
+        producers_created += 1
 
-    # -- callbacks (run inside poll/flush on the sender thread) --------------------------------
+    @staticmethod
+    def acquire(settings: Settings) -> "SharedProducer":
+        """The process's producer for these settings (built on first use); count this user."""
+        global _shared_pid
+        key = _key(settings)
+        with _shared_lock:
+            if _shared_pid != os.getpid():
+                _shared.clear()
+                _shared_pid = os.getpid()
+            shared = _shared.get(key)
+            if shared is None:
+                shared = _shared[key] = SharedProducer(key, settings)
+            shared.users += 1
+            return shared
+
+    def release(self) -> None:
+        """One user fewer; the last one serves the outstanding callbacks and drops the producer."""
+        with _shared_lock:
+            self.users -= 1
+            last = self.users == 0
+            if last and _shared.get(self.key) is self:
+                del _shared[self.key]
+        if last:
+            self.producer.flush(0)
+
     def _on_error(self, error: Any) -> None:
         if error.fatal():
-            self._fatal = True
-            self._down = f"fatal producer error: {error}"
-        elif error.code() == self._kafka_error._ALL_BROKERS_DOWN:
-            self._down = f"all brokers down ({self._settings.bootstrap_servers})"
+            self.fatal = True
+            self.down = f"fatal producer error: {error}"
+        elif error.code() == self._all_brokers_down:
+            self.down = f"all brokers down ({self.bootstrap_servers})"
 
+    def delivered(self) -> None:
+        if not self.fatal:
+            self.down = None
+        self.librdkafka.last_connection_error = None
+
+    def replace_after_fatal(self, generation: int) -> None:
+        """After a fatal error the producer is unusable: a new one starts (once, whoever asks first)."""
+        with self._lock:
+            if self.fatal and self.generation == generation:
+                self.producer = self._new_producer(self.config)
+                self.generation += 1
+                self.fatal = False
+                self.down = None
+
+
+def shared_producers() -> List[SharedProducer]:
+    """The producers alive in this process (for tests and diagnostics)."""
+    with _shared_lock:
+        return list(_shared.values())
+
+
+
+
+class KafkaTransport:
+    """One run's view of the process's shared producer: its own in-flight events and outcomes.
+
+    Used by the run's sender thread; delivery callbacks may run on any thread that polls the shared
+    producer, so they only touch the in-flight map and the outcomes under a lock.
+    """
+
+    name = "kafka"
+
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._shared = SharedProducer.acquire(settings)
+        self._generation = self._shared.generation
+        self._serializer = self._shared.serializer
+        self._context = self._shared.context
+        self._in_flight: Dict[int, Entry] = {}
+        self._outcomes = Outcomes()
+        self._lock = threading.Lock()
+        self._down: Optional[str] = None  # this run's own trouble: a failed delivery, the registry
+        self._progress = time.monotonic()
+        self._closed = False
+
+    @property
+    def shared(self) -> SharedProducer:
+        return self._shared
+
+    # -- callbacks (inside poll/flush, on whichever thread polls the shared producer) -----------
     def _on_delivery(self, entry: Entry, error: Any, message: Any) -> None:
-        if self._in_flight.pop(id(entry), None) is None:
-            return  # abandoned at close
+        with self._lock:
+            if self._in_flight.pop(id(entry), None) is None:
+                return  # abandoned at close
+            if error is None:
+                self._outcomes.delivered.append(entry)
+            else:
+                self._outcomes.failed.append(entry)
         if error is None:
-            self._outcomes.delivered.append(entry)
             self._progress = time.monotonic()
-            if not self._fatal:
-                self._down = None
+            self._down = None
+            self._shared.delivered()
         else:
-            self._outcomes.failed.append(entry)
             self._down = f"delivery failed: {error}"
 
     # -- transport ----------------------------------------------------------------------------
@@ -88,7 +239,8 @@ class KafkaTransport:
         return self._serializer({"event": (BRANCHES[entry.kind], entry.event)}, self._context)
 
     def submit(self, entries: List[Entry]) -> List[Entry]:
-        produce = self._producer.produce
+        producer = self._shared.producer
+        produce = producer.produce
         serialize, context, in_flight, on_delivery = self._serializer, self._context, self._in_flight, self._on_delivery
         if not in_flight:
             self._progress = time.monotonic()
@@ -97,75 +249,93 @@ class KafkaTransport:
                 value = serialize({"event": (BRANCHES[entry.kind], entry.event)}, context)  # as encode()
             except (ValueError, TypeError) as e:
                 log.error("scalewatch: dropping %s event that does not fit the schema: %s", entry.kind, e)
-                self._outcomes.rejected.append(entry)
+                with self._lock:
+                    self._outcomes.rejected.append(entry)
                 continue
             except Exception as e:  # the registry is unreachable (first use only)
                 self._down = f"schema registry {self._settings.registry_url}: {e}"
                 return entries[index:]
             event = entry.event
             callback = partial(on_delivery, entry)
+            in_flight[id(entry)] = entry  # before produce: another thread's poll may report it at once
             for attempt in range(50):
                 try:
                     produce(RAW_TOPIC, value=value, key=event["run_id"].encode(),
                             timestamp=event[TIME_KEYS[entry.kind]], on_delivery=callback)
                     break
                 except BufferError:  # local queue full: let librdkafka drain it
-                    self._producer.poll(0.05)
+                    producer.poll(0.05)
             else:
+                in_flight.pop(id(entry), None)
                 self._down = "producer queue stayed full for 2.5 s"
                 return entries[index:]
-            in_flight[id(entry)] = entry
             if index % 2000 == 1999:
-                self._producer.poll(0)
+                producer.poll(0)
         return []
 
     def poll(self, timeout: float) -> Outcomes:
-        self._producer.poll(timeout)
-        return self._outcomes.take()
+        self._shared.producer.poll(timeout)
+        self._check_generation()
+        with self._lock:
+            return self._outcomes.take()
 
     def in_flight(self) -> List[Entry]:
-        return list(self._in_flight.values())
+        with self._lock:
+            return list(self._in_flight.values())
 
     def in_flight_count(self) -> int:
         return len(self._in_flight)
 
     def trouble(self) -> Optional[str]:
-        if self._down is None and self._in_flight and time.monotonic() - self._progress > STALL_SECONDS:
-            return f"no acknowledgement from {self._settings.bootstrap_servers} for {STALL_SECONDS:.0f} s"
-        return self._down
+        down = self._down or self._shared.down
+        if down is None and self._in_flight and time.monotonic() - self._progress > STALL_SECONDS:
+            down = f"no acknowledgement from {self._settings.bootstrap_servers} for {STALL_SECONDS:.0f} s"
+        last = self._shared.librdkafka.last_connection_error
+        if down is not None and last:
+            return f"{down}; last connection error: {last}"
+        return down
 
     def probe(self) -> bool:
         """True if the broker answers a metadata request for the raw topic."""
-        if self._fatal:
-            self._replace_producer()
+        if self._shared.fatal:
+            self._shared.replace_after_fatal(self._generation)
+        self._check_generation()
         try:
-            metadata = self._producer.list_topics(RAW_TOPIC, timeout=2.0)
+            metadata = self._shared.producer.list_topics(RAW_TOPIC, timeout=2.0)
             topic = metadata.topics.get(RAW_TOPIC)
             if topic is None or topic.error is not None or not topic.partitions:
                 return False
         except Exception:
             return False
         self._down = None
+        self._shared.down = None
         self._progress = time.monotonic()
         return True
 
     def abandon(self) -> List[Entry]:
-        """Stops tracking in-flight events (returned) and purges them from the producer."""
-        left = list(self._in_flight.values())
-        self._in_flight.clear()
-        try:
-            self._producer.purge(in_queue=True, in_flight=True, blocking=False)
-            self._producer.poll(0)
-        except Exception as e:
-            log.debug("scalewatch: purge failed: %s", e)
+        """Stops tracking in-flight events (returned). If no other run uses the producer, they are
+        also purged from it; otherwise they may still be delivered (and, being in the spool, sent
+        again later: the normalizer drops such duplicates)."""
+        with self._lock:
+            left = list(self._in_flight.values())
+            self._in_flight.clear()
+        if left and self._shared.users == 1:
+            try:
+                self._shared.producer.purge(in_queue=True, in_flight=True, blocking=False)
+                self._shared.producer.poll(0)
+            except Exception as e:
+                log.debug("scalewatch: purge failed: %s", e)
         return left
 
     def close(self) -> None:
-        self._producer.flush(0)
+        if not self._closed:
+            self._closed = True
+            self._shared.release()
 
-    def _replace_producer(self) -> None:
-        """After a fatal error the producer is unusable: in-flight events fail and a new one starts."""
-        self._outcomes.failed.extend(self._in_flight.values())
-        self._in_flight.clear()
-        self._producer = self._new_producer(self._config)
-        self._fatal = False
+    def _check_generation(self) -> None:
+        """After the shared producer was replaced, this run's in-flight events will never be reported."""
+        if self._generation != self._shared.generation:
+            with self._lock:
+                self._outcomes.failed.extend(self._in_flight.values())
+                self._in_flight.clear()
+            self._generation = self._shared.generation

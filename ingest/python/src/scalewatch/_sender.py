@@ -24,7 +24,7 @@ log = logging.getLogger("scalewatch")
 
 MAX_IN_FLIGHT = 200_000  # replay pauses above this many unacknowledged events
 BACKOFF_START, BACKOFF_MAX = 0.5, 5.0  # seconds between probes while offline, doubling
-REPEAT_WARNING_SECONDS = 60.0  # the same trouble is logged again at most this often
+SUMMARY_SECONDS = 60.0  # while an outage lasts, one summary line this often; a new outage within it is not logged
 
 
 class _Flush:
@@ -52,9 +52,12 @@ class Sender(threading.Thread):
         self._max_batch = max_batch
         self._flush_timeout = flush_timeout
         self._online = True
-        self._outage = False  # offline since the last delivery
-        self._warned: Optional[str] = None
-        self._warned_at = 0.0
+        self._outage_started: Optional[float] = None  # offline since the last delivery
+        self._outage_logged = False  # its start (or a summary) was logged: its end will be too
+        self._outage_reason = ""
+        self._outage_spooled = 0  # counts["spooled"] when it started
+        self._next_summary = 0.0
+        self._last_warning = -SUMMARY_SECONDS
         self._backoff = BACKOFF_START
         self._next_probe = 0.0
         self._flushes: List[_Flush] = []
@@ -119,6 +122,8 @@ class Sender(threading.Thread):
         now = time.monotonic()
         if not self._online and now >= self._next_probe:
             self._probe(now)
+        if self._outage_started is not None and now >= self._next_summary:
+            self._summarize(now)
         if self._online and self._backlog:
             self._replay()
         self._finish_flushes()
@@ -183,10 +188,11 @@ class Sender(threading.Thread):
             if not self._online:
                 self._reconnected()
             self._backoff = BACKOFF_START
-            if self._outage:
-                self._outage = False
-                log.warning("scalewatch: %s transport delivers again; %d spooled events to replay",
-                            self._transport.name, len(self._backlog))
+            if self._outage_started is not None:
+                log.log(logging.WARNING if self._outage_logged else logging.DEBUG,
+                        "scalewatch: %s transport delivers again after %.0f s; %d spooled events to replay",
+                        self._transport.name, time.monotonic() - self._outage_started, len(self._backlog))
+                self._outage_started = None
         if outcomes.failed:
             self._to_backlog(outcomes.failed)
             self._offline(self._transport.trouble() or "delivery failed")
@@ -212,15 +218,35 @@ class Sender(threading.Thread):
         if not self._online:
             return
         self._online = False
-        self._outage = True
         now = time.monotonic()
         self._next_probe = now + self._backoff
         self._backoff = min(self._backoff * 2, BACKOFF_MAX)
-        if reason != self._warned or now - self._warned_at > REPEAT_WARNING_SECONDS:
-            log.warning("scalewatch: %s transport unavailable (%s); spooling to %s",
-                        self._transport.name, reason, self._spool.path)
-            self._warned, self._warned_at = reason, now
+        self._outage_reason = reason
+        if self._outage_started is None:
+            # One line when an outage starts (none if one was reported less than a minute ago: a
+            # flapping broker), a summary a minute while it lasts, one line when delivery resumes.
+            self._outage_started = now
+            self._outage_spooled = self.counts["spooled"]
+            self._next_summary = now + SUMMARY_SECONDS
+            self._outage_logged = now - self._last_warning >= SUMMARY_SECONDS
+            log.log(logging.WARNING if self._outage_logged else logging.DEBUG,
+                    "scalewatch: %s transport unavailable (%s); spooling to %s until it answers "
+                    "(a summary each minute while it lasts)", self._transport.name, reason, self._spool.path)
+            if self._outage_logged:
+                self._last_warning = now
+        else:
+            log.debug("scalewatch: %s transport unavailable again (%s)", self._transport.name, reason)
         self._write(self._transport.in_flight())  # on disk in case the process ends first
+
+    def _summarize(self, now: float) -> None:
+        assert self._outage_started is not None
+        reason = (None if self._online else self._transport.trouble()) or self._outage_reason
+        log.warning("scalewatch: %s transport unavailable for %.0f s (%s); %d events spooled to %s meanwhile, "
+                    "%d waiting", self._transport.name, now - self._outage_started, reason,
+                    self.counts["spooled"] - self._outage_spooled, self._spool.path, len(self._backlog))
+        self._outage_logged = True
+        self._last_warning = now
+        self._next_summary = now + SUMMARY_SECONDS
 
     def _probe(self, now: float) -> None:
         if self._transport.probe():
@@ -231,7 +257,7 @@ class Sender(threading.Thread):
 
     def _reconnected(self) -> None:
         if not self._online:
-            log.info("scalewatch: %s transport answers; replaying %d spooled events",
+            log.debug("scalewatch: %s transport answers; replaying %d spooled events",
                      self._transport.name, len(self._backlog))
         self._online = True
 

@@ -1,9 +1,11 @@
 """The Kafka transport against the embedded stack: volume, exactly once, contents."""
 import json
+import threading
 
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
 import scalewatch
+from scalewatch import _kafka
 from arrivals import arrived_events
 from workload import check_exactly_once, log_steps, run_concurrently
 
@@ -17,9 +19,13 @@ def kafka_run(stack, spool_dir, project, run_id, **kwargs):
     return scalewatch.init(project, run_id=run_id, **settings)
 
 
-def test_100k_points_from_10_concurrent_runs_arrive_exactly_once(stack, spool_dir):
+def test_100k_points_from_10_concurrent_runs_of_one_process_share_one_producer_and_arrive_exactly_once(
+        stack, spool_dir):
     project = "sdk-kafka-volume"
     run_ids = [f"{project}-{i}" for i in range(RUNS)]
+    created = _kafka.producers_created
+    all_open = threading.Barrier(RUNS, timeout=60)  # the runs overlap: one producer serves them all
+    producers = {}
 
     def train(i):
         with kafka_run(stack, spool_dir, project, run_ids[i], params=124_000_000, tokens_planned=2.1e9,
@@ -27,8 +33,13 @@ def test_100k_points_from_10_concurrent_runs_arrive_exactly_once(stack, spool_di
             log_steps(run, i, range(STEPS))
             run.flush(60)
             assert run.stats()["spooled"] == 0
+            producers[i] = run._sender._transport.shared  # built by the sender thread, set by the flush
+            all_open.wait()
 
     run_concurrently(RUNS, train)
+    assert len({id(p) for p in producers.values()}) == 1 and _kafka.producers_created == created + 1, \
+        f"{_kafka.producers_created - created} producers for {RUNS} runs of one process"
+    assert not [p for p in _kafka.shared_producers() if p is producers[0]], "closed when the last run finished"
     raw = arrived_events(stack, run_ids, metrics=RUNS * STEPS * 10, evals=RUNS * 5, runs=2 * RUNS, source="raw")
     check_exactly_once(raw, run_ids, STEPS, project, params=124_000_000, source="raw")
     found = arrived_events(stack, run_ids, metrics=RUNS * STEPS * 10, evals=RUNS * 5, runs=2 * RUNS)
