@@ -28,6 +28,11 @@ PRODUCER_DEFAULTS: Dict[str, Any] = {
     "reconnect.backoff.max.ms": 1000,
 }
 STALL_SECONDS = 15.0  # in-flight events without any acknowledgement for this long: the broker is down
+# What a ScaleWatch broker answers while it refuses new events (its disk is nearly full): not the
+# event's fault, so it is kept and sent again later.
+REFUSED = ("the broker refuses writes to scalewatch.raw (a ScaleWatch stack does this while the disk of "
+           "its data directory is nearly full; see its /health)")
+SENT, REJECTED = "sent", "rejected"  # outcomes of _produce besides a reason to wait
 TIME_KEYS = {"run": "updated_at", "metric": "event_time", "eval": "event_time"}
 
 
@@ -37,12 +42,13 @@ class KafkaTransport:
     name = "kafka"
 
     def __init__(self, settings: Settings):
-        from confluent_kafka import KafkaError, Producer
+        from confluent_kafka import KafkaError, KafkaException, Producer
         from confluent_kafka.schema_registry import SchemaRegistryClient, topic_subject_name_strategy
         from confluent_kafka.schema_registry.avro import AvroSerializer
         from confluent_kafka.serialization import MessageField, SerializationContext
 
         self._kafka_error = KafkaError
+        self._kafka_exception = KafkaException
         self._new_producer = Producer
         self._settings = settings
         new_client = getattr(SchemaRegistryClient, "new_client", SchemaRegistryClient)  # mock:// for tests
@@ -80,7 +86,10 @@ class KafkaTransport:
                 self._down = None
         else:
             self._outcomes.failed.append(entry)
-            self._down = f"delivery failed: {error}"
+            self._down = REFUSED if self._refused(error) else f"delivery failed: {error}"
+
+    def _refused(self, error: Any) -> bool:
+        return error.code() == self._kafka_error.TOPIC_AUTHORIZATION_FAILED
 
     # -- transport ----------------------------------------------------------------------------
     def encode(self, entry: Entry) -> bytes:
@@ -88,7 +97,6 @@ class KafkaTransport:
         return self._serializer({"event": (BRANCHES[entry.kind], entry.event)}, self._context)
 
     def submit(self, entries: List[Entry]) -> List[Entry]:
-        produce = self._producer.produce
         serialize, context, in_flight, on_delivery = self._serializer, self._context, self._in_flight, self._on_delivery
         if not in_flight:
             self._progress = time.monotonic()
@@ -102,22 +110,34 @@ class KafkaTransport:
             except Exception as e:  # the registry is unreachable (first use only)
                 self._down = f"schema registry {self._settings.registry_url}: {e}"
                 return entries[index:]
-            event = entry.event
-            callback = partial(on_delivery, entry)
-            for attempt in range(50):
-                try:
-                    produce(RAW_TOPIC, value=value, key=event["run_id"].encode(),
-                            timestamp=event[TIME_KEYS[entry.kind]], on_delivery=callback)
-                    break
-                except BufferError:  # local queue full: let librdkafka drain it
-                    self._producer.poll(0.05)
-            else:
-                self._down = "producer queue stayed full for 2.5 s"
+            outcome = self._produce(entry, value, partial(on_delivery, entry))
+            if outcome is SENT:
+                in_flight[id(entry)] = entry
+                if index % 2000 == 1999:
+                    self._producer.poll(0)
+            elif outcome is REJECTED:
+                self._outcomes.rejected.append(entry)
+            else:  # not now: the broker refuses new events, or the local queue stays full
+                self._down = outcome
                 return entries[index:]
-            in_flight[id(entry)] = entry
-            if index % 2000 == 1999:
-                self._producer.poll(0)
         return []
+
+    def _produce(self, entry: Entry, value: bytes, callback: Any) -> str:
+        """Hands one record to librdkafka: SENT, REJECTED (it can never be sent), or why not now."""
+        event = entry.event
+        for _ in range(50):
+            try:
+                self._producer.produce(RAW_TOPIC, value=value, key=event["run_id"].encode(),
+                                       timestamp=event[TIME_KEYS[entry.kind]], on_delivery=callback)
+                return SENT
+            except BufferError:  # local queue full: let librdkafka drain it
+                self._producer.poll(0.05)
+            except self._kafka_exception as e:  # refused at once: librdkafka remembers the topic's error
+                if self._refused(e.args[0]):
+                    return REFUSED
+                log.error("scalewatch: dropping %s event the producer refuses: %s", entry.kind, e)
+                return REJECTED
+        return "producer queue stayed full for 2.5 s"
 
     def poll(self, timeout: float) -> Outcomes:
         self._producer.poll(timeout)
