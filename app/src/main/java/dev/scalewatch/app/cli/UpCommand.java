@@ -174,7 +174,7 @@ public final class UpCommand implements Callable<Integer> {
           "Reserve kept free on the data directory's disk: below it, new events are refused (the"
               + " gateway answers 503, the broker answers TOPIC_AUTHORIZATION_FAILED to producers"
               + " of scalewatch.raw, the Python SDK spools) while everything inside keeps running;"
-              + " they are taken again once 10% more is free (default: ${DEFAULT-VALUE}).")
+              + " they are taken again once 10%% more is free (default: ${DEFAULT-VALUE}).")
   String minFreeDisk;
 
   @Option(

@@ -48,6 +48,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private Normalizer normalizer;
   private EmbeddedFlink flink;
   private HttpServer http;
+  private Health health;
   private SchemaRegistryClient registryClient;
   private String host;
 
@@ -99,7 +100,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 NormalizerConfig.of(
                     broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
-    Health health =
+    health =
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
             .register("registry", registry.url(), registry::isReady)
@@ -181,6 +182,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public String httpUrl() {
     return "http://" + host + ":" + http.port();
+  }
+
+  /** What {@code GET /health} answers now. */
+  public Health.Report health() {
+    return health.check();
   }
 
   public EmbeddedKafkaBroker broker() {
