@@ -32,6 +32,11 @@ PRODUCER_DEFAULTS: Dict[str, Any] = {
     "reconnect.backoff.max.ms": 1000,
 }
 STALL_SECONDS = 15.0  # in-flight events without any acknowledgement for this long: the broker is down
+# What a ScaleWatch broker answers while it refuses new events (its disk is nearly full): not the
+# event's fault, so it is kept and sent again later.
+REFUSED = ("the broker refuses writes to scalewatch.raw (a ScaleWatch stack does this while the disk of "
+           "its data directory is nearly full; see its /health)")
+SENT, REJECTED = "sent", "rejected"  # outcomes of _produce besides a reason to wait
 TIME_KEYS = {"run": "updated_at", "metric": "event_time", "eval": "event_time"}
 # librdkafka facilities of connection trouble it retries by itself (a broker refusing or dropping
 # connections, timing out, a partition leader gone with its broker): the sender reports the outage once
@@ -201,6 +206,10 @@ class KafkaTransport:
     name = "kafka"
 
     def __init__(self, settings: Settings):
+        from confluent_kafka import KafkaError, KafkaException
+
+        self._kafka_error = KafkaError
+        self._kafka_exception = KafkaException
         self._settings = settings
         self._shared = SharedProducer.acquire(settings)
         self._generation = self._shared.generation
@@ -231,7 +240,10 @@ class KafkaTransport:
             self._down = None
             self._shared.delivered()
         else:
-            self._down = f"delivery failed: {error}"
+            self._down = REFUSED if self._refused(error) else f"delivery failed: {error}"
+
+    def _refused(self, error: Any) -> bool:
+        return error.code() == self._kafka_error.TOPIC_AUTHORIZATION_FAILED
 
     # -- transport ----------------------------------------------------------------------------
     def encode(self, entry: Entry) -> bytes:
@@ -240,7 +252,6 @@ class KafkaTransport:
 
     def submit(self, entries: List[Entry]) -> List[Entry]:
         producer = self._shared.producer
-        produce = producer.produce
         serialize, context, in_flight, on_delivery = self._serializer, self._context, self._in_flight, self._on_delivery
         if not in_flight:
             self._progress = time.monotonic()
@@ -255,23 +266,37 @@ class KafkaTransport:
             except Exception as e:  # the registry is unreachable (first use only)
                 self._down = f"schema registry {self._settings.registry_url}: {e}"
                 return entries[index:]
-            event = entry.event
-            callback = partial(on_delivery, entry)
             in_flight[id(entry)] = entry  # before produce: another thread's poll may report it at once
-            for attempt in range(50):
-                try:
-                    produce(RAW_TOPIC, value=value, key=event["run_id"].encode(),
-                            timestamp=event[TIME_KEYS[entry.kind]], on_delivery=callback)
-                    break
-                except BufferError:  # local queue full: let librdkafka drain it
-                    producer.poll(0.05)
-            else:
-                in_flight.pop(id(entry), None)
-                self._down = "producer queue stayed full for 2.5 s"
+            outcome = self._produce(producer, entry, value, partial(on_delivery, entry))
+            if outcome is SENT:
+                if index % 2000 == 1999:
+                    producer.poll(0)
+                continue
+            in_flight.pop(id(entry), None)
+            if outcome is REJECTED:
+                with self._lock:
+                    self._outcomes.rejected.append(entry)
+            else:  # not now: the broker refuses new events, or the local queue stays full
+                self._down = outcome
                 return entries[index:]
-            if index % 2000 == 1999:
-                producer.poll(0)
         return []
+
+    def _produce(self, producer: Any, entry: Entry, value: bytes, callback: Any) -> str:
+        """Hands one record to librdkafka: SENT, REJECTED (it can never be sent), or why not now."""
+        event = entry.event
+        for _ in range(50):
+            try:
+                producer.produce(RAW_TOPIC, value=value, key=event["run_id"].encode(),
+                                 timestamp=event[TIME_KEYS[entry.kind]], on_delivery=callback)
+                return SENT
+            except BufferError:  # local queue full: let librdkafka drain it
+                producer.poll(0.05)
+            except self._kafka_exception as e:  # refused at once: librdkafka remembers the topic's error
+                if self._refused(e.args[0]):
+                    return REFUSED
+                log.error("scalewatch: dropping %s event the producer refuses: %s", entry.kind, e)
+                return REJECTED
+        return "producer queue stayed full for 2.5 s"
 
     def poll(self, timeout: float) -> Outcomes:
         self._shared.producer.poll(timeout)

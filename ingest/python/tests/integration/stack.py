@@ -15,7 +15,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[4]
 JAR = Path(os.environ.get("SCALEWATCH_JAR", REPO / "app" / "target" / "scalewatch.jar"))
 # Gateway bearer tokens of the test projects, given to `up` through SCALEWATCH_GATEWAY_TOKENS
-GATEWAY_TOKENS = {"sdk-http-volume": "it-token-volume-7f3a", "sdk-http-outage": "it-token-outage-91c2"}
+GATEWAY_TOKENS = {"sdk-http-volume": "it-token-volume-7f3a", "sdk-http-outage": "it-token-outage-91c2",
+                  "sdk-http-diskfull": "it-token-diskfull-5b1e"}
 
 
 def free_ports(names: tuple[str, ...]) -> dict[str, int]:
@@ -33,10 +34,11 @@ def free_ports(names: tuple[str, ...]) -> dict[str, int]:
 
 
 class Stack:
-    def __init__(self, work: Path):
+    def __init__(self, work: Path, data_dir: Path = None, extra_args: tuple = ()):
         self.ports = free_ports(("kafka", "controller", "registry", "http", "flink"))
         self.work = work
-        self.data_dir = work / "data"
+        self.data_dir = data_dir or work / "data"
+        self.extra_args = list(extra_args)
         self.bootstrap = f"127.0.0.1:{self.ports['kafka']}"
         self.registry = f"http://127.0.0.1:{self.ports['registry']}"
         self.http = f"http://127.0.0.1:{self.ports['http']}"
@@ -51,7 +53,7 @@ class Stack:
             ["java", "-Xmx1g", "-jar", str(JAR), "up", "--data-dir", str(self.data_dir),
              "--kafka-port", str(self.ports["kafka"]), "--controller-port", str(self.ports["controller"]),
              "--registry-port", str(self.ports["registry"]), "--http-port", str(self.ports["http"]),
-             "--flink-port", str(self.ports["flink"]), "--partitions", "2"],
+             "--flink-port", str(self.ports["flink"]), "--partitions", "2", *self.extra_args],
             stdout=self.log, stderr=subprocess.STDOUT,
             env={**os.environ, "SCALEWATCH_GATEWAY_TOKENS": ",".join(f"{p}={t}" for p, t in GATEWAY_TOKENS.items())})
 

@@ -7,6 +7,7 @@ import dev.scalewatch.app.cli.ReplayCommand;
 import dev.scalewatch.app.cli.TailCommand;
 import dev.scalewatch.app.cli.UpCommand;
 import dev.scalewatch.app.config.SettingsDefaultProvider;
+import dev.scalewatch.app.embedded.StartRefusedException;
 import dev.scalewatch.app.fit.FitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +46,17 @@ public final class ScaleWatch implements Runnable {
   public static CommandLine commandLine() {
     return new CommandLine(new ScaleWatch())
         .setDefaultValueProvider(new SettingsDefaultProvider())
-        .setCaseInsensitiveEnumValuesAllowed(true);
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(
+            (e, command, parsed) -> {
+              if (e instanceof StartRefusedException) {
+                command
+                    .getErr()
+                    .println("scalewatch " + command.getCommandName() + ": " + e.getMessage());
+                return 1;
+              }
+              throw e;
+            });
   }
 
   @Override

@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
           + "(like kcat -C). Reads every partition; needs no consumer group.",
       "Plain lines are 'partition@offset key value'; --json prints one JSON object per record "
           + "with topic, partition, offset, timestamp, key and value.",
-      "Example: scalewatch tail scalewatch.metrics --from-beginning --max 10 --json"
+      "Example: scalewatch tail scalewatch.metrics --from-beginning --max 10 --json",
+      "         scalewatch tail scalewatch.alerts --from-beginning -e   (everything so far, then exit)"
     })
 public final class TailCommand implements Callable<Integer> {
 
@@ -61,6 +62,14 @@ public final class TailCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Stop after N records (default: run until Ctrl-C).")
   Long max;
+
+  @Option(
+      names = {"-e", "--exit-at-end"},
+      description =
+          "Stop at the end of the topic, once every partition's last committed record is printed"
+              + " (like kcat -e); with read_committed this passes the commit markers of"
+              + " transactional topics, where waiting for the last offset would hang.")
+  boolean exitAtEnd;
 
   @Option(names = "--json", description = "Print each record as one JSON object.")
   boolean json;
@@ -96,13 +105,17 @@ public final class TailCommand implements Callable<Integer> {
       }
       long seen = 0;
       while (max == null || seen < max) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        var records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<byte[], byte[]> record : records) {
           print(record, decoder, out, err);
           if (max != null && ++seen >= max) {
             break;
           }
         }
         out.flush();
+        if (exitAtEnd && records.isEmpty() && atEnd(consumer, partitions)) {
+          break;
+        }
       }
       out.flush();
       return 0;
@@ -136,6 +149,12 @@ public final class TailCommand implements Callable<Integer> {
       out.println(
           record.partition() + "@" + record.offset() + " " + key + " " + AvroJson.toJson(value));
     }
+  }
+
+  /** Under read_committed the end offset is the last stable offset, past any commit marker. */
+  private static boolean atEnd(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
   }
 
   private Map<String, Object> consumerConfig() {

@@ -1,5 +1,6 @@
 package dev.scalewatch.app.cli;
 
+import dev.scalewatch.app.config.ByteSize;
 import dev.scalewatch.app.config.JobSettings;
 import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.demo.DemoFeed;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code scalewatch up}: runs the whole embedded stack until Ctrl-C. */
@@ -93,6 +95,7 @@ public final class UpCommand implements Callable<Integer> {
         httpPort,
         flinkPort,
         partitions,
+        ByteSize.parse("--min-free-disk", minFreeDisk),
         new GatewayConfig(
             GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes),
         new JobSettings(
@@ -164,6 +167,17 @@ public final class UpCommand implements Callable<Integer> {
   String sweepPoint;
 
   @Option(
+      names = "--min-free-disk",
+      paramLabel = "SIZE",
+      defaultValue = "1GiB",
+      description =
+          "Reserve kept free on the data directory's disk: below it, new events are refused (the"
+              + " gateway answers 503, the broker answers TOPIC_AUTHORIZATION_FAILED to producers"
+              + " of scalewatch.raw, the Python SDK spools) while everything inside keeps running;"
+              + " they are taken again once 10%% more is free (default: ${DEFAULT-VALUE}).")
+  String minFreeDisk;
+
+  @Option(
       names = "--gateway-tokens",
       paramLabel = "PROJECT=TOKEN[,...]",
       defaultValue = "",
@@ -187,7 +201,12 @@ public final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StackConfig config = options();
+    StackConfig config;
+    try {
+      config = options();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     EmbeddedStack stack = EmbeddedStack.start(config);

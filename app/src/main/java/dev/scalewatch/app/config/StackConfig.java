@@ -19,6 +19,8 @@ import java.util.Map;
  * @param httpPort the HTTP server (health, and later gateway and dashboard)
  * @param flinkPort Flink's REST endpoint
  * @param partitions partitions of each ScaleWatch topic created on first start
+ * @param minFreeDiskBytes below this much free space on the data directory's disk, new events are
+ *     refused (see {@code DiskGuard})
  * @param gateway tokens and limits of the HTTP ingest gateway
  * @param jobs what the user sets of the stream jobs
  */
@@ -31,6 +33,7 @@ public record StackConfig(
     int httpPort,
     int flinkPort,
     int partitions,
+    long minFreeDiskBytes,
     GatewayConfig gateway,
     JobSettings jobs) {
 
@@ -46,6 +49,9 @@ public record StackConfig(
     requirePort("registry-port", registryPort);
     requirePort("http-port", httpPort);
     requirePort("flink-port", flinkPort);
+    if (minFreeDiskBytes < 0) {
+      throw new IllegalArgumentException("min-free-disk must be >= 0: " + minFreeDiskBytes);
+    }
     if (gateway == null) {
       throw new IllegalArgumentException("gateway config must be set");
     }
@@ -57,6 +63,9 @@ public record StackConfig(
           "partitions must be between 1 and 1024: " + partitions + " (4 suits one machine)");
     }
   }
+
+  /** The reserve kept free for the stack's own writes: 1 GiB. */
+  public static final long DEFAULT_MIN_FREE_DISK_BYTES = 1L << 30;
 
   /** Defaults for tests: free ports on loopback, state under the given directory, no tokens. */
   public static StackConfig ephemeral(Path dataDirectory) {
@@ -74,6 +83,7 @@ public record StackConfig(
         0,
         0,
         2,
+        DEFAULT_MIN_FREE_DISK_BYTES,
         new GatewayConfig(
             projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES),
         JobSettings.DEFAULTS);
@@ -90,6 +100,7 @@ public record StackConfig(
         httpPort,
         flinkPort,
         partitions,
+        minFreeDiskBytes,
         gateway,
         jobs.withStallGap(gap));
   }

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -46,6 +47,12 @@ public final class EmbeddedFlink implements AutoCloseable {
     configuration.set(RestOptions.BIND_ADDRESS, host);
     configuration.set(RestOptions.ADDRESS, host);
     configuration.set(RestOptions.PORT, FreePorts.resolve(host, port));
+    // The BLOB server (job jars and large task payloads) binds to the JobManager's bind host, all
+    // interfaces unless set; the TaskManager's data port likewise.
+    configuration.set(JobManagerOptions.BIND_HOST, host);
+    configuration.set(JobManagerOptions.ADDRESS, host);
+    configuration.set(TaskManagerOptions.BIND_HOST, host);
+    configuration.set(TaskManagerOptions.HOST, host);
     configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, SLOTS);
     configuration.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
     configuration.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));

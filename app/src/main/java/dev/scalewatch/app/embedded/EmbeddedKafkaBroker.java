@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,11 +42,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final String rawWritesGate;
   private final Admin admin;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafkaBroker(
+      KafkaRaftServer server, String bootstrapServers, String rawWritesGate) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.rawWritesGate = rawWritesGate;
     this.admin =
         Admin.create(
             Map.of(
@@ -54,22 +58,40 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000));
   }
 
+  /** As below, with writes to the raw topic always allowed. */
+  public static EmbeddedKafkaBroker start(
+      Path logDirectory, String host, int port, int controllerPort) throws Exception {
+    return start(logDirectory, host, port, controllerPort, () -> true);
+  }
+
   /**
    * Formats {@code logDirectory} if needed, starts the broker and waits until it answers clients.
    *
+   * @param rawWritesOpen asked on every produce request to {@code scalewatch.raw}: false refuses it
+   *     (see {@link RawWriteAuthorizer})
    * @throws IllegalStateException if the broker does not answer within 60 seconds
    */
   public static EmbeddedKafkaBroker start(
-      Path logDirectory, String host, int port, int controllerPort) throws Exception {
+      Path logDirectory, String host, int port, int controllerPort, BooleanSupplier rawWritesOpen)
+      throws Exception {
     Files.createDirectories(logDirectory);
     int[] ports = FreePorts.resolve(host, port, controllerPort);
     int clientPort = ports[0];
     int quorumPort = ports[1];
     Properties properties = brokerProperties(logDirectory, host, clientPort, quorumPort);
-    formatIfNeeded(logDirectory);
-    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
-    server.startup();
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, host + ":" + clientPort);
+    String gate = RawWriteAuthorizer.register(rawWritesOpen);
+    properties.put("authorizer.class.name", RawWriteAuthorizer.class.getName());
+    properties.put(RawWriteAuthorizer.GATE_CONFIG, gate);
+    KafkaRaftServer server;
+    try {
+      formatIfNeeded(logDirectory);
+      server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
+      server.startup();
+    } catch (Exception | Error e) {
+      RawWriteAuthorizer.unregister(gate);
+      throw e;
+    }
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, host + ":" + clientPort, gate);
     broker.awaitReady(Duration.ofSeconds(60));
     log.info("Kafka broker (KRaft) on {}, log in {}", broker.bootstrapServers, logDirectory);
     return broker;
@@ -102,6 +124,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     admin.close(Duration.ofSeconds(5));
     server.shutdown();
     server.awaitShutdown();
+    RawWriteAuthorizer.unregister(rawWritesGate);
   }
 
   private void awaitReady(Duration timeout) throws InterruptedException {

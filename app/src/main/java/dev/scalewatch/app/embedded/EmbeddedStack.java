@@ -13,8 +13,10 @@ import dev.scalewatch.registry.RegistryConfig;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +32,15 @@ import org.slf4j.LoggerFactory;
  * HTTP server (health and the ingest gateway), with every piece of state under {@link
  * StackConfig#dataDirectory()}.
  *
- * <p>Start order follows dependencies (broker, topics, registry, normalizer, Flink, HTTP); {@link
- * #close()} stops them in reverse. If a component fails to start, the ones already started are
- * stopped and the cause is thrown. Not thread-safe: start and close from one thread (close is
- * idempotent).
+ * <p>Start order follows dependencies (data directory lock and a check that every port is free,
+ * disk guard, broker, topics, registry, normalizer, Flink, HTTP); {@link #close()} stops them in
+ * reverse. If a component fails to start, the ones already started are stopped and the cause is
+ * thrown. Not thread-safe: start and close from one thread (close is idempotent).
  */
 public final class EmbeddedStack implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
+  private static final Duration DISK_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private EmbeddedKafkaBroker broker;
@@ -45,6 +48,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private Normalizer normalizer;
   private EmbeddedFlink flink;
   private HttpServer http;
+  private Health health;
   private SchemaRegistryClient registryClient;
   private String host;
 
@@ -65,10 +69,17 @@ public final class EmbeddedStack implements AutoCloseable {
   private void startComponents(StackConfig config) throws Exception {
     host = config.host();
     var data = config.dataDirectory();
+    track(DataDirectoryLock.acquire(data));
+    PortPreflight.requireFree(config.host(), portsByFlag(config));
+    DiskGuard disk = track(DiskGuard.start(data, config.minFreeDiskBytes(), DISK_CHECK_INTERVAL));
     broker =
         track(
             EmbeddedKafkaBroker.start(
-                data.resolve("kafka"), config.host(), config.kafkaPort(), config.controllerPort()));
+                data.resolve("kafka"),
+                config.host(),
+                config.kafkaPort(),
+                config.controllerPort(),
+                disk::accepting));
     var created = TopicSetup.ensureTopics(broker.admin(), config.partitions());
     if (!created.isEmpty()) {
       log.info("Created topics {}", created);
@@ -89,7 +100,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 NormalizerConfig.of(
                     broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
-    Health health =
+    health =
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
             .register("registry", registry.url(), registry::isReady)
@@ -101,7 +112,9 @@ public final class EmbeddedStack implements AutoCloseable {
                     Map.of(
                         "lagRecords", normalizer.lag(),
                         "droppedRecords", normalizer.droppedRecords()))
-            .register("flink", flink.restAddress(), flink::isHealthy);
+            .register("flink", flink.restAddress(), flink::isHealthy)
+            // A nearly full disk refuses new events but stops nothing: the component stays UP.
+            .register("disk", disk.directory().toString(), () -> true, disk::details);
     JobsConfig jobs =
         JobsConfig.builder(broker.bootstrapServers(), registry.url(), data.resolve("checkpoints"))
             .stallGap(config.jobs().stallGap())
@@ -112,7 +125,9 @@ public final class EmbeddedStack implements AutoCloseable {
     submitJob(health, StreamJobs.RUN_MONITOR, jobs, StreamJobs::addRunMonitor);
     submitJob(health, StreamJobs.SWEEP_FITTER, jobs, StreamJobs::addSweepFitter);
     IngestGateway gateway =
-        track(new IngestGateway(config.gateway(), broker.bootstrapServers(), registryClient));
+        track(
+            new IngestGateway(
+                config.gateway(), broker.bootstrapServers(), registryClient, disk::refusal));
     http =
         track(
             HttpServer.start(
@@ -138,6 +153,16 @@ public final class EmbeddedStack implements AutoCloseable {
     health.register("job " + name, id.toString(), () -> flink.isRunning(id));
   }
 
+  private static Map<String, Integer> portsByFlag(StackConfig config) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("--kafka-port", config.kafkaPort());
+    ports.put("--controller-port", config.controllerPort());
+    ports.put("--registry-port", config.registryPort());
+    ports.put("--flink-port", config.flinkPort());
+    ports.put("--http-port", config.httpPort());
+    return ports;
+  }
+
   private <T extends AutoCloseable> T track(T component) {
     started.push(component);
     return component;
@@ -157,6 +182,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public String httpUrl() {
     return "http://" + host + ":" + http.port();
+  }
+
+  /** What {@code GET /health} answers now. */
+  public Health.Report health() {
+    return health.check();
   }
 
   public EmbeddedKafkaBroker broker() {

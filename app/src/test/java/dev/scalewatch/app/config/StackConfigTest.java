@@ -25,6 +25,7 @@ class StackConfigTest {
                     8080,
                     8082,
                     4,
+                    StackConfig.DEFAULT_MIN_FREE_DISK_BYTES,
                     GATEWAY,
                     JobSettings.DEFAULTS))
         .hasMessage("kafka-port must be between 0 and 65535: 70000 (0 picks a free port)");
@@ -43,6 +44,22 @@ class StackConfigTest {
   }
 
   @Test
+  void shouldReadSizesInBinaryAndDecimalUnits() {
+    org.assertj.core.api.Assertions.assertThat(ByteSize.parse("min-free-disk", "1GiB"))
+        .isEqualTo(1L << 30);
+    org.assertj.core.api.Assertions.assertThat(ByteSize.parse("min-free-disk", "500 MB"))
+        .isEqualTo(500_000_000L);
+    org.assertj.core.api.Assertions.assertThat(ByteSize.parse("min-free-disk", "4096"))
+        .isEqualTo(4096L);
+  }
+
+  @Test
+  void shouldRejectASizeWithAnUnknownUnitNamingTheSettingAndValue() {
+    assertThatThrownBy(() -> ByteSize.parse("min-free-disk", "2 parsecs"))
+        .hasMessage("min-free-disk must be a size such as 512MiB, 2GB or 1048576: '2 parsecs'");
+  }
+
+  @Test
   void shouldRejectZeroPartitions() {
     assertThatThrownBy(
             () ->
@@ -55,6 +72,7 @@ class StackConfigTest {
                     8080,
                     8082,
                     0,
+                    StackConfig.DEFAULT_MIN_FREE_DISK_BYTES,
                     GATEWAY,
                     JobSettings.DEFAULTS))
         .hasMessageContaining("partitions must be between 1 and 1024: 0");

@@ -5,6 +5,7 @@ import static dev.scalewatch.app.testing.StackClients.point;
 import static dev.scalewatch.app.testing.StackClients.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,7 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +31,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -195,6 +198,48 @@ class EmbeddedStackIT {
     assertThat(line.get("offset").asLong()).isEqualTo(1);
     assertThat(line.get("value").get("step").asLong()).isEqualTo(5);
     assertThat(line.get("value").get("value").asText()).isEqualTo("NaN");
+  }
+
+  @Test
+  void shouldExitAtTheEndOfATransactionalTopicWithExitAtEnd() throws Exception {
+    String topic = "it.tail-transactional";
+    stack.broker().admin().createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    Map<String, Object> config =
+        new HashMap<>(StackClients.producerConfig(stack.bootstrapServers()));
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-tail-" + UUID.randomUUID());
+    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
+        var producer = new KafkaProducer<String, byte[]>(config, null, new ByteArraySerializer())) {
+      var serializer = new AvroKafkaSerializer<MetricPoint>(registry);
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (int step = 0; step < 3; step++) {
+        producer.send(
+            new ProducerRecord<>(
+                topic, "r" + step, serializer.serialize(topic, point("r" + step, step, 1.0))));
+      }
+      producer.commitTransaction(); // leaves a commit marker after the last record
+    }
+    StringWriter out = new StringWriter();
+
+    int exit =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () ->
+                ScaleWatch.commandLine()
+                    .setOut(new PrintWriter(out))
+                    .execute(
+                        "tail",
+                        topic,
+                        "--from-beginning",
+                        "-e",
+                        "--bootstrap-servers",
+                        stack.bootstrapServers(),
+                        "--registry-url",
+                        stack.registryUrl()),
+            "tail -e must stop at the end of the topic");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString().strip().lines()).hasSize(3);
   }
 
   private static void pollUntilError(KafkaConsumer<String, MetricPoint> consumer) {

@@ -47,6 +47,18 @@ public final class RunningStack implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     data = Files.createTempDirectory("scalewatch-it-");
     stack = EmbeddedStack.start(StackConfig.ephemeral(data, gatewayTokens).withStallGap(stallGap));
+    awaitHealthy(Duration.ofSeconds(60));
+  }
+
+  /** As a user would: the stack is up once /health says so (the jobs take a moment to run). */
+  private void awaitHealthy(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!stack.health().healthy()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not healthy within " + timeout + ": " + stack.health());
+      }
+      Thread.sleep(100);
+    }
   }
 
   @Override

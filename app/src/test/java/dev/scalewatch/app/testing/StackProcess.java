@@ -22,22 +22,34 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StackProcess implements AutoCloseable {
 
-  private static final String HOST = "127.0.0.1";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final Path work;
-  private final int[] ports = freePorts(5);
-  private final int kafkaPort = ports[0];
-  private final int controllerPort = ports[1];
-  private final int registryPort = ports[2];
-  private final int httpPort = ports[3];
-  private final int flinkPort = ports[4];
+  private final String host;
+  private final int[] ports;
+  private final int kafkaPort;
+  private final int controllerPort;
+  private final int registryPort;
+  private final int httpPort;
+  private final int flinkPort;
   private Process process;
   private int starts;
 
-  /** A stack whose state lives under {@code work/data}; not started yet. */
+  /** A stack on 127.0.0.1 whose state lives under {@code work/data}; not started yet. */
   public StackProcess(Path work) {
+    this(work, "127.0.0.1");
+  }
+
+  /** As above, bound to {@code host} ({@code up --host}). */
+  public StackProcess(Path work, String host) {
     this.work = work;
+    this.host = host;
+    this.ports = freePorts(host, 5);
+    this.kafkaPort = ports[0];
+    this.controllerPort = ports[1];
+    this.registryPort = ports[2];
+    this.httpPort = ports[3];
+    this.flinkPort = ports[4];
   }
 
   /** Starts {@code up} and waits until {@code /health} answers 200. */
@@ -53,9 +65,9 @@ public final class StackProcess implements AutoCloseable {
         List.of(
             "up",
             "--data-dir",
-            work.resolve("data").toString(),
+            dataDirectory().toString(),
             "--host",
-            HOST,
+            host,
             "--kafka-port",
             String.valueOf(kafkaPort),
             "--controller-port",
@@ -96,15 +108,23 @@ public final class StackProcess implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return HOST + ":" + kafkaPort;
+    return host + ":" + kafkaPort;
   }
 
   public String registryUrl() {
-    return "http://" + HOST + ":" + registryPort;
+    return "http://" + host + ":" + registryPort;
   }
 
   public String httpUrl() {
-    return "http://" + HOST + ":" + httpPort;
+    return "http://" + host + ":" + httpPort;
+  }
+
+  public Path dataDirectory() {
+    return work.resolve("data");
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   /** SIGTERM and wait (a clean stop), then SIGKILL if it hangs. */
@@ -141,15 +161,15 @@ public final class StackProcess implements AutoCloseable {
   }
 
   /** Distinct free ports: every socket stays open until all are taken, so none repeats. */
-  private static int[] freePorts(int count) {
+  private static int[] freePorts(String host, int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getByName(HOST)));
+        sockets.add(new ServerSocket(0, 1, InetAddress.getByName(host)));
       }
       return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
     } catch (IOException e) {
-      throw new IllegalStateException("no free port on " + HOST, e);
+      throw new IllegalStateException("no free port on " + host, e);
     } finally {
       for (ServerSocket socket : sockets) {
         try {

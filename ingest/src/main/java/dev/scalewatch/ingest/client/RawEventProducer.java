@@ -73,27 +73,50 @@ public final class RawEventProducer implements AutoCloseable {
   }
 
   /**
-   * Sends every event and waits until the broker acknowledged all of them.
+   * Sends every event and waits until the broker acknowledged all of them (or the timeout passed).
    *
-   * @throws PublishException if any was not acknowledged within {@code timeout}
+   * @throws PublishException naming the events not acknowledged within {@code timeout}
    */
   public void sendAllAndWait(List<? extends SpecificRecord> events, Duration timeout) {
     List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
-    try {
-      for (SpecificRecord event : events) {
-        acks.add(send(event, null));
+    List<Integer> unacknowledged = new ArrayList<>();
+    Throwable firstFailure = null;
+    for (int i = 0; i < events.size(); i++) {
+      try {
+        acks.add(send(events.get(i), null));
+      } catch (RuntimeException e) {
+        acks.add(null);
+        unacknowledged.add(i);
+        firstFailure = firstFailure == null ? e : firstFailure;
       }
-      long deadline = System.nanoTime() + timeout.toNanos();
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int i = 0; i < acks.size(); i++) {
+      if (acks.get(i) == null) {
+        continue;
       }
-    } catch (ExecutionException e) {
-      throw new PublishException(e.getCause());
-    } catch (TimeoutException | RuntimeException e) {
-      throw new PublishException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PublishException(e);
+      try {
+        acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        unacknowledged.add(i);
+        firstFailure = firstFailure == null ? e.getCause() : firstFailure;
+      } catch (TimeoutException e) {
+        unacknowledged.add(i);
+        firstFailure =
+            firstFailure == null
+                ? new TimeoutException("no acknowledgement within " + timeout.toSeconds() + " s")
+                : firstFailure;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        for (int rest = i; rest < acks.size(); rest++) {
+          unacknowledged.add(rest);
+        }
+        throw new PublishException(e, unacknowledged);
+      }
+    }
+    if (!unacknowledged.isEmpty()) {
+      unacknowledged.sort(null);
+      throw new PublishException(firstFailure, unacknowledged);
     }
   }
 
@@ -132,10 +155,21 @@ public final class RawEventProducer implements AutoCloseable {
     return ((EvalResult) event).getEventTime().toEpochMilli();
   }
 
-  /** The broker (or registry) did not take the events; the caller should retry later. */
+  /**
+   * The broker (or registry) did not take some of the events; the caller should retry those later.
+   * The others were acknowledged.
+   */
   public static final class PublishException extends RuntimeException {
-    PublishException(Throwable cause) {
+    private final List<Integer> unacknowledged;
+
+    PublishException(Throwable cause, List<Integer> unacknowledged) {
       super(cause == null ? "unknown" : cause.getMessage(), cause);
+      this.unacknowledged = List.copyOf(unacknowledged);
+    }
+
+    /** Positions (in the list given to sendAllAndWait) of the events not acknowledged. */
+    public List<Integer> unacknowledged() {
+      return unacknowledged;
     }
   }
 }

@@ -14,6 +14,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * the value); 401 without a known bearer token; 403 when an event names another project than the
  * token's (nothing of that batch is accepted); 413 for more than {@link GatewayConfig#maxEvents()}
  * events or {@link GatewayConfig#maxBytes()} bytes; 503 when the broker does not acknowledge in
- * time (nothing is promised; retry). An event without {@code project} gets the token's project.
- * Tokens are never logged.
+ * time (the body says which events were acknowledged and which to retry), or while the {@link
+ * Admission} refuses new events (a disk nearly full; with {@code Retry-After}). An event without
+ * {@code project} gets the token's project. Tokens are never logged.
  *
  * <p>Thread-safe: requests are served concurrently.
  */
@@ -45,12 +47,24 @@ public final class IngestGateway implements AutoCloseable {
   private final GatewayConfig config;
   private final EventValidator validator = new EventValidator();
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
+  private static final int RETRY_AFTER_SECONDS = 10;
 
   private final RawEventProducer producer;
+  private final Admission admission;
 
   public IngestGateway(
       GatewayConfig config, String bootstrapServers, SchemaRegistryClient registry) {
+    this(config, bootstrapServers, registry, Admission.OPEN);
+  }
+
+  /** As above; batches arriving while {@code admission} refuses are answered 503 untouched. */
+  public IngestGateway(
+      GatewayConfig config,
+      String bootstrapServers,
+      SchemaRegistryClient registry,
+      Admission admission) {
     this.config = config;
+    this.admission = admission;
     this.producer =
         new RawEventProducer(
             bootstrapServers,
@@ -77,6 +91,16 @@ public final class IngestGateway implements AutoCloseable {
           BatchResult.rejected(
               "Authorization",
               "a bearer token is required: 'Authorization: Bearer <token>' with a token configured for the project"));
+      return;
+    }
+    String refusal = admission.refusal();
+    if (refusal != null) {
+      ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+      answer(
+          ctx,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          BatchResult.rejected(
+              null, refusal + "; nothing of this batch was accepted, retry later"));
       return;
     }
     long length = ctx.contentLength();
@@ -146,43 +170,52 @@ public final class IngestGateway implements AutoCloseable {
                   foreign)));
       return;
     }
-    List<SpecificRecord> accepted = new ArrayList<>();
+    List<SpecificRecord> valid = new ArrayList<>();
+    List<Integer> validIndexes = new ArrayList<>();
     List<BatchResult.Error> errors = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
-      convert(batch.get(i), i, kind, project, accepted, errors);
+      SpecificRecord event = convert(batch.get(i), i, kind, project, errors);
+      if (event != null) {
+        valid.add(event);
+        validIndexes.add(i);
+      }
     }
     try {
-      producer.sendAllAndWait(accepted, ACK_TIMEOUT);
+      producer.sendAllAndWait(valid, ACK_TIMEOUT);
     } catch (RawEventProducer.PublishException e) {
       log.warn(
-          "Gateway could not publish a batch of {} {}: {}", accepted.size(), kind, e.getMessage());
+          "Gateway: {} of a batch of {} {} not acknowledged: {}",
+          e.unacknowledged().size(),
+          valid.size(),
+          kind,
+          e.getMessage());
+      String message =
+          "the broker did not acknowledge this event ("
+              + e.getMessage()
+              + "); retry it (a retried event that did arrive is dropped as a duplicate)";
+      for (int position : e.unacknowledged()) {
+        errors.add(new BatchResult.Error(validIndexes.get(position), null, message));
+      }
+      errors.sort(Comparator.comparing(BatchResult.Error::index));
       answer(
           ctx,
           HttpStatus.SERVICE_UNAVAILABLE,
-          BatchResult.rejected(
-              null,
-              "the broker did not acknowledge the batch ("
-                  + e.getMessage()
-                  + "); nothing is promised, retry later"));
+          new BatchResult(valid.size() - e.unacknowledged().size(), errors));
       return;
     }
     answer(
         ctx,
         errors.isEmpty() ? HttpStatus.OK : HttpStatus.BAD_REQUEST,
-        new BatchResult(accepted.size(), errors));
+        new BatchResult(valid.size(), errors));
   }
 
-  private void convert(
-      JsonNode node,
-      int index,
-      EventKind kind,
-      String project,
-      List<SpecificRecord> accepted,
-      List<BatchResult.Error> errors) {
+  /** The event at {@code index} as a valid record, or null with its problems added to errors. */
+  private SpecificRecord convert(
+      JsonNode node, int index, EventKind kind, String project, List<BatchResult.Error> errors) {
     if (!node.isObject()) {
       errors.add(
           new BatchResult.Error(index, null, "event must be a JSON object: " + abbreviate(node)));
-      return;
+      return null;
     }
     if (!node.has("project")) {
       ((ObjectNode) node).put("project", project);
@@ -192,14 +225,14 @@ public final class IngestGateway implements AutoCloseable {
       event = AvroJson.toSpecific(node, kind.type);
     } catch (AvroJsonException e) {
       errors.add(new BatchResult.Error(index, e.field(), e.getMessage()));
-      return;
+      return null;
     }
     List<Violation> violations = validator.validate(event);
     if (!violations.isEmpty()) {
       violations.forEach(v -> errors.add(new BatchResult.Error(index, v.field(), v.message())));
-      return;
+      return null;
     }
-    accepted.add(event);
+    return event;
   }
 
   /** The token's project; the scheme is case-insensitive (RFC 7235), so {@code bearer} works. */
