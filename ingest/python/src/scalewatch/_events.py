@@ -292,18 +292,20 @@ def eval_event(project: str, run_id: str, task: Any, metric: Any, value: Any, st
     shots_value = count("shots", shots)
     if shots_value is not None and shots_value >= 1 << 31:
         raise InvalidEventError(f"shots must be < 2**31, got {shots_value}")
-    result = {"project": project, "run_id": run_id, "step": count("step", step, required=True),
-              "tokens_seen": count("tokens", tokens), "flops": optional_real("flops", flops),
-              "task": text("task", task), "metric": text("metric", metric), "value": real("value", value),
-              "stderr": optional_real("stderr", stderr), "sample_count": count("sample_count", sample_count),
-              "shots": shots_value, "event_time": now_ms()}
+    step_value, tokens_value, flops_value = count("step", step, required=True), count("tokens", tokens), \
+        optional_real("flops", flops)
+    task_value, metric_value, value_value = text("task", task), text("metric", metric), real("value", value)
+    stderr_value = optional_real("stderr", stderr)
     v = Violations()
-    v.finite_non_negative("flops", result["flops"])
-    v.name("task", result["task"])
-    v.name("metric", result["metric"])
-    v.finite_non_negative("stderr", result["stderr"])
+    v.finite_non_negative("flops", flops_value)
+    v.name("task", task_value)
+    v.name("metric", metric_value)
+    v.finite_non_negative("stderr", stderr_value)
     v.check("EvalResult")
-    return result
+    return {"project": project, "run_id": run_id, "step": step_value, "tokens_seen": tokens_value,
+            "flops": flops_value, "task": task_value, "metric": metric_value, "value": value_value,
+            "stderr": stderr_value, "sample_count": count("sample_count", sample_count), "shots": shots_value,
+            "event_time": now_ms()}
 
 
 def _json_double(value: Optional[float]) -> Any:

@@ -17,7 +17,7 @@ from workload import METRICS, check_exactly_once
 
 HERE = Path(__file__).resolve().parent
 OUTAGE_SECONDS = 60  # from stopping the stack until it is healthy again
-RESTART_SECONDS = 12  # about what `up` takes to become healthy again on 2 cores
+RESTART_SECONDS = 18  # about what `up` takes to stop and become healthy again on 2 cores
 MAX_LINES = 6  # one warning when the outage starts, a summary a minute, one line when delivery resumes, ...
 PROJECT = "sdk-kafka-quiet"
 MODES = ("default", "info")

@@ -9,7 +9,7 @@ import pytest
 import scalewatch
 from scalewatch import _kafka
 from scalewatch._config import Settings
-from scalewatch._kafka import KafkaTransport, LibrdkafkaLog, SharedProducer
+from scalewatch._kafka import KafkaTransport, LibrdkafkaLog
 from scalewatch._spool import Entry
 from scalewatch._events import metric_events
 
