@@ -194,8 +194,6 @@ def shared_producers() -> List[SharedProducer]:
         return list(_shared.values())
 
 
-
-
 class KafkaTransport:
     """One run's view of the process's shared producer: its own in-flight events and outcomes.
 
