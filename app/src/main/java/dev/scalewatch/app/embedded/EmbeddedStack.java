@@ -111,6 +111,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 () ->
                     Map.of(
                         "lagRecords", normalizer.lag(),
+                        "delayMillis", normalizer.delayMillis(),
                         "droppedRecords", normalizer.droppedRecords()))
             .register("flink", flink.restAddress(), flink::isHealthy)
             // A nearly full disk refuses new events but stops nothing: the component stays UP.

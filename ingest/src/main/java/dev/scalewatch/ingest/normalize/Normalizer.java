@@ -42,6 +42,12 @@ public final class Normalizer implements AutoCloseable {
    */
   static final long LAG_WARNING_RECORDS = 1_000_000;
 
+  /**
+   * How long records of {@link Topics#RAW} may wait from arrival until the normalizer reads them
+   * before a warning is logged: a day, while the topic keeps them 7 days from arrival.
+   */
+  static final Duration DELAY_WARNING = Duration.ofDays(1);
+
   private final KafkaStreams streams;
   private final SchemaRegistryClient registry;
   private final NormalizerConfig config;
@@ -140,6 +146,31 @@ public final class Normalizer implements AutoCloseable {
   }
 
   /**
+   * Returns how long the records of {@link Topics#RAW} this instance read lately had waited since
+   * they arrived (the largest over the last minute, 0 before any): while it is behind, the age of
+   * the oldest record not yet processed. Their timestamps are arrival times (LogAppendTime), so
+   * this is what must stay well below the topic's 7-day retention.
+   */
+  public long delayMillis() {
+    return delayMillis(streams.metrics());
+  }
+
+  /** The largest {@code record-e2e-latency-max} of the raw source node among {@code metrics}. */
+  static long delayMillis(Map<MetricName, ? extends Metric> metrics) {
+    double delay = 0;
+    for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
+      MetricName name = entry.getKey();
+      if (name.name().equals("record-e2e-latency-max")
+          && NormalizerTopology.SOURCE.equals(name.tags().get("processor-node-id"))
+          && entry.getValue().metricValue() instanceof Number value
+          && Double.isFinite(value.doubleValue())) {
+        delay = Math.max(delay, value.doubleValue());
+      }
+    }
+    return (long) delay;
+  }
+
+  /**
    * Returns how many output records this instance skipped because the broker refused them for good
    * (each dead-lettered by {@link DeadLetteringProductionHandler}), from Kafka Streams' {@code
    * dropped-records-total} task metrics.
@@ -159,13 +190,16 @@ public final class Normalizer implements AutoCloseable {
   private void warnIfBehind() {
     try {
       long lag = lag();
-      if (lag > LAG_WARNING_RECORDS) {
+      Duration delay = Duration.ofMillis(delayMillis());
+      if (lag > LAG_WARNING_RECORDS || delay.compareTo(DELAY_WARNING) > 0) {
         log.warn(
-            "Normalizer {} is {} records behind on {}; {} keeps records 7 days from arrival, "
-                + "so a backlog older than that would be lost: add threads or instances",
+            "Normalizer {} is {} records behind on {}, reading records that arrived {} ago; {}"
+                + " keeps records 7 days from arrival, so a backlog older than that would be lost:"
+                + " add threads or instances",
             config.applicationId(),
             lag,
             Topics.RAW,
+            delay,
             Topics.RAW);
       }
     } catch (RuntimeException e) {

@@ -13,6 +13,8 @@ import dev.scalewatch.schemas.Run;
 import dev.scalewatch.schemas.RunStatus;
 import dev.scalewatch.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.test.TestRecord;
@@ -61,6 +63,19 @@ class NormalizerTopologyTest {
     assertThat(evalOut.value().getValue()).isEqualTo(Double.NEGATIVE_INFINITY);
     assertThat(flag(evalOut.headers().lastHeader(NormalizerTopology.NON_FINITE_HEADER)))
         .isEqualTo("true");
+  }
+
+  @Test
+  void shouldReportHowLongTheRecordsReadHadWaitedSinceArrival() {
+    assertThat(Normalizer.delayMillis(d.driver.metrics())).isZero();
+
+    Instant arrived = Instant.now().minus(Duration.ofHours(30));
+    d.raw.pipeInput(
+        new TestRecord<>(
+            NormalizerDriver.key("r1"), d.encode(point("r1", 1, 2.0).build()), arrived));
+
+    assertThat(Normalizer.delayMillis(d.driver.metrics()))
+        .isBetween(Duration.ofHours(29).toMillis(), Duration.ofHours(31).toMillis());
   }
 
   @Test
