@@ -137,6 +137,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 health,
                 2L * config.gateway().maxBytes(),
                 List.of(gateway::addRoutes)));
+    // Stopped before the HTTP server: batches in progress are answered, later ones get a 503.
+    track(() -> gateway.drain(Duration.ofSeconds(20)));
   }
 
   /** Builds one job, submits it (resuming from its newest checkpoint) and reports it on /health. */

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scalewatch.app.testing.RunningStack;
 import dev.scalewatch.app.testing.TopicReader;
+import dev.scalewatch.ingest.gateway.GatewayConfig;
+import dev.scalewatch.ingest.gateway.IngestGateway;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.RawEvent;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
+import io.javalin.Javalin;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -520,6 +523,40 @@ class GatewayIT {
           .filter(r -> r.key().equals(run) && r.value().getEvent() instanceof MetricPoint)
           .map(r -> (MetricPoint) r.value().getEvent())
           .toList();
+    }
+  }
+
+  @Test
+  void shouldRefuseNewBatchesWith503OnceDrainingForAStop() throws Exception {
+    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
+        IngestGateway gateway =
+            new IngestGateway(
+                new GatewayConfig(Map.of(TOKEN, "alpha"), 10, 4096),
+                stack.bootstrapServers(),
+                registry)) {
+      Javalin server = Javalin.create(config -> config.showJavalinBanner = false);
+      gateway.addRoutes(server);
+      server.start("127.0.0.1", 0);
+      try {
+        gateway.drain(Duration.ofSeconds(5));
+
+        HttpResponse<String> response =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/v1/metrics"))
+                    .header("Authorization", BEARER)
+                    .POST(HttpRequest.BodyPublishers.ofString("[" + point("") + "]"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("accepted").asInt()).isZero();
+        assertThat(body.get("errors").get(0).get("message").asText()).contains("stopping");
+      } finally {
+        server.stop();
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
@@ -51,6 +52,9 @@ public final class IngestGateway implements AutoCloseable {
 
   private final RawEventProducer producer;
   private final Admission admission;
+  private final Object drainLock = new Object();
+  private int inProgress; // guarded by drainLock
+  private boolean draining; // guarded by drainLock
 
   public IngestGateway(
       GatewayConfig config, String bootstrapServers, SchemaRegistryClient registry) {
@@ -83,6 +87,49 @@ public final class IngestGateway implements AutoCloseable {
   }
 
   private void handle(Context ctx, EventKind kind) {
+    synchronized (drainLock) {
+      if (draining) {
+        ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        answer(
+            ctx,
+            HttpStatus.SERVICE_UNAVAILABLE,
+            BatchResult.rejected(
+                null, "the stack is stopping; nothing of this batch was accepted, retry later"));
+        return;
+      }
+      inProgress++;
+    }
+    try {
+      handleBatch(ctx, kind);
+    } finally {
+      synchronized (drainLock) {
+        inProgress--;
+        drainLock.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Refuses new batches (503) and waits until the batches in progress are answered, at most {@code
+   * timeout}: call before the HTTP server stops, so that no batch the broker acknowledged goes
+   * unanswered (its sender would send it again after the restart, as a duplicate).
+   */
+  public void drain(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (drainLock) {
+      draining = true;
+      while (inProgress > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          log.warn("Gateway stops with {} batches still in progress", inProgress);
+          return;
+        }
+        TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+      }
+    }
+  }
+
+  private void handleBatch(Context ctx, EventKind kind) {
     String project = projectOf(ctx.header("Authorization"));
     if (project == null) {
       answer(
