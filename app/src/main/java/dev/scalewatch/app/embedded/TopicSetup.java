@@ -16,9 +16,9 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
@@ -160,12 +160,18 @@ final class TopicSetup {
       throws InterruptedException, ExecutionException {
     long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
     while (true) {
-      Map<String, TopicDescription> descriptions =
-          admin.describeTopics(topics).allTopicNames().get();
-      boolean ready =
-          descriptions.values().stream()
-              .flatMap(d -> d.partitions().stream())
-              .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      boolean ready;
+      try {
+        ready =
+            admin.describeTopics(topics).allTopicNames().get().values().stream()
+                .flatMap(d -> d.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false; // created, but the broker has not seen the new metadata yet
+      }
       if (ready) {
         return;
       }

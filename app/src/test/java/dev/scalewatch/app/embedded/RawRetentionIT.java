@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -71,15 +73,30 @@ class RawRetentionIT {
     }
   }
 
+  /**
+   * The raw topic's timestamp type, once the broker knows the topic (it may have just been
+   * created).
+   */
   private static String timestampType(Admin admin) throws Exception {
     ConfigResource raw = new ConfigResource(ConfigResource.Type.TOPIC, Topics.RAW);
-    return admin
-        .describeConfigs(List.of(raw))
-        .all()
-        .get()
-        .get(raw)
-        .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG)
-        .value();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return admin
+            .describeConfigs(List.of(raw))
+            .all()
+            .get()
+            .get(raw)
+            .get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG)
+            .value();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   private static ConsumerRecord<String, byte[]> produceAndRead(String bootstrapServers)
