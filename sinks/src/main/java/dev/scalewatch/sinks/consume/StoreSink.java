@@ -8,8 +8,11 @@ import dev.scalewatch.sinks.store.StoreWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,6 +51,7 @@ public final class StoreSink implements AutoCloseable {
   private final TopicRecords records;
   private final Thread thread;
   private final AtomicLong stored = new AtomicLong();
+  private final Map<String, AtomicLong> storedByTopic = new ConcurrentHashMap<>();
   private final AtomicLong skipped = new AtomicLong();
   private volatile long lag = -1;
   private volatile boolean running = true;
@@ -163,16 +167,19 @@ public final class StoreSink implements AutoCloseable {
   /** Writes one poll as one transaction, or record by record if the database refuses the batch. */
   private void store(ConsumerRecords<byte[], byte[]> polled) throws SQLException {
     Batch batch = new Batch();
+    Map<String, Integer> decodedByTopic = new HashMap<>();
     int skippedHere = 0;
     for (ConsumerRecord<byte[], byte[]> record : polled) {
-      if (!decodeInto(batch, record)) {
+      if (decodeInto(batch, record)) {
+        decodedByTopic.merge(record.topic(), 1, Integer::sum);
+      } else {
         skippedHere++;
       }
       batch.offset(record.topic(), record.partition(), record.offset() + 1);
     }
     try {
       writer.write(batch);
-      stored.addAndGet(polled.count() - skippedHere);
+      decodedByTopic.forEach(this::countStored);
       skipped.addAndGet(skippedHere);
     } catch (SQLException e) {
       log.warn(
@@ -191,7 +198,11 @@ public final class StoreSink implements AutoCloseable {
     batch.offset(record.topic(), record.partition(), record.offset() + 1);
     try {
       writer.write(batch);
-      (decoded ? stored : skipped).incrementAndGet();
+      if (decoded) {
+        countStored(record.topic(), 1);
+      } else {
+        skipped.incrementAndGet();
+      }
     } catch (SQLException e) {
       // Only the offset: if the database takes that, the record was the problem.
       writer.write(new Batch().offset(record.topic(), record.partition(), record.offset() + 1));
@@ -229,6 +240,11 @@ public final class StoreSink implements AutoCloseable {
     }
   }
 
+  private void countStored(String topic, int records) {
+    stored.addAndGet(records);
+    storedByTopic.computeIfAbsent(topic, t -> new AtomicLong()).addAndGet(records);
+  }
+
   private void updateLag() {
     if (System.nanoTime() - lagCheckedAt < LAG_INTERVAL_NANOS) {
       return;
@@ -260,6 +276,13 @@ public final class StoreSink implements AutoCloseable {
     return stored.get();
   }
 
+  /** Records written to the store since this sink started, by topic (topics with none left out). */
+  public Map<String, Long> storedRecordsByTopic() {
+    Map<String, Long> counts = new TreeMap<>();
+    storedByTopic.forEach((topic, count) -> counts.put(topic, count.get()));
+    return counts;
+  }
+
   /** Records skipped since this sink started (undecodable, or refused by the database). */
   public long skippedRecords() {
     return skipped.get();
@@ -270,6 +293,7 @@ public final class StoreSink implements AutoCloseable {
     return Map.of(
         "lagRecords", lagRecords(),
         "storedRecords", storedRecords(),
+        "storedRecordsByTopic", storedRecordsByTopic(),
         "skippedRecords", skippedRecords());
   }
 
