@@ -20,7 +20,6 @@ public record RunSummary(
     Long startedAt,
     Long endedAt,
     Long updatedAt,
-    long pointCount,
     Long lastStep,
     LastLoss lastLoss,
     JsonNode tags) {

@@ -23,26 +23,16 @@ public final class StoreReader {
 
   private static final String RUNS =
       """
-      WITH progress AS (
-        SELECT project, run_id, COUNT(*) AS points, MAX(step) AS last_step,
-               MAX(event_time_ms) AS last_event_ms
-        FROM metric_points GROUP BY project, run_id
-      ), loss AS (
-        SELECT project, run_id, metric, split, step, value,
-               ROW_NUMBER() OVER (
-                 PARTITION BY project, run_id ORDER BY step DESC, metric, split) AS rn
-        FROM metric_points WHERE LOWER(metric) LIKE '%loss%'
-      ), run_keys AS (
-        SELECT project, run_id FROM runs UNION SELECT project, run_id FROM progress
+      WITH run_keys AS (
+        SELECT project, run_id FROM runs UNION SELECT project, run_id FROM run_progress
       )
       SELECT k.project, k.run_id, r.name, r.model_family,
              COALESCE(r.non_embedding_parameters, r.parameters), COALESCE(r.status, 'UNKNOWN'),
              r.started_at_ms, r.ended_at_ms, r.updated_at_ms, p.last_event_ms,
-             COALESCE(p.points, 0), p.last_step, l.metric, l.split, l.step, l.value, r.tags
+             p.last_step, p.loss_metric, p.loss_split, p.loss_step, p.loss_value, r.tags
       FROM run_keys k
       LEFT JOIN runs r ON r.project = k.project AND r.run_id = k.run_id
-      LEFT JOIN progress p ON p.project = k.project AND p.run_id = k.run_id
-      LEFT JOIN loss l ON l.project = k.project AND l.run_id = k.run_id AND l.rn = 1
+      LEFT JOIN run_progress p ON p.project = k.project AND p.run_id = k.run_id
       WHERE (CAST(? AS VARCHAR) IS NULL OR k.project = ?)
       ORDER BY k.project, k.run_id""";
 
@@ -93,7 +83,7 @@ public final class StoreReader {
         while (rows.next()) {
           Long updated = nullableLong(rows, 9);
           Long lastEvent = nullableLong(rows, 10);
-          String lossMetric = rows.getString(13);
+          String lossMetric = rows.getString(12);
           runs.add(
               new RunSummary(
                   rows.getString(1),
@@ -107,13 +97,12 @@ public final class StoreReader {
                   updated == null
                       ? lastEvent
                       : lastEvent == null ? updated : Math.max(updated, lastEvent),
-                  rows.getLong(11),
-                  nullableLong(rows, 12),
+                  nullableLong(rows, 11),
                   lossMetric == null
                       ? null
                       : new RunSummary.LastLoss(
-                          lossMetric, rows.getString(14), rows.getLong(15), rows.getDouble(16)),
-                  parse(rows.getString(17) == null ? "{}" : rows.getString(17))));
+                          lossMetric, rows.getString(13), rows.getLong(14), rows.getDouble(15)),
+                  parse(rows.getString(16) == null ? "{}" : rows.getString(16))));
         }
       }
     }

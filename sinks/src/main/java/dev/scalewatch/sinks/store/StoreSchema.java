@@ -17,6 +17,9 @@ import java.util.List;
  *       has none: a primary key column cannot be null)
  *   <li>{@code fits}: project, fit_key, sequence (one row per refit: the fit history)
  *   <li>{@code alerts}: alert_id, state (at most a FIRING and a RESOLVED row per alert)
+ *   <li>{@code run_progress}: project, run_id: each run's highest step, newest event time and
+ *       latest loss point, kept up to date by the writer so that the runs list never scans the
+ *       points (the greatest values win, so replaying points changes nothing)
  *   <li>{@code sink_offsets}: topic, kafka_partition: the next offset to read, written in the same
  *       transaction as the rows, so a restart resumes exactly where the last commit ended
  * </ul>
@@ -116,6 +119,18 @@ public final class StoreSchema {
             ends_at_ms BIGINT,
             body VARCHAR NOT NULL,
             PRIMARY KEY (alert_id, state)
+          )""",
+          """
+          CREATE TABLE IF NOT EXISTS run_progress (
+            project VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL,
+            last_step BIGINT NOT NULL,
+            last_event_ms BIGINT NOT NULL,
+            loss_metric VARCHAR,
+            loss_split VARCHAR,
+            loss_step BIGINT,
+            loss_value FLOAT8,
+            PRIMARY KEY (project, run_id)
           )""",
           """
           CREATE TABLE IF NOT EXISTS sink_offsets (

@@ -199,6 +199,42 @@ public final class StoreWriter implements AutoCloseable {
                 AvroJson.toJson(a).toString()
               });
 
+  private static final String NEWER_LOSS =
+      "excluded.loss_step IS NOT NULL AND (run_progress.loss_step IS NULL"
+          + " OR excluded.loss_step >= run_progress.loss_step)";
+
+  private static final Upsert<RunProgress> PROGRESS =
+      new Upsert<>(
+          "run_progress",
+          List.of(
+              "project",
+              "run_id",
+              "last_step",
+              "last_event_ms",
+              "loss_metric",
+              "loss_split",
+              "loss_step",
+              "loss_value"),
+          List.of("project", "run_id"),
+          p ->
+              new Object[] {
+                p.project(),
+                p.runId(),
+                p.lastStep(),
+                p.lastEventMillis(),
+                p.lastLoss() == null ? null : p.lastLoss().getMetric(),
+                p.lastLoss() == null ? null : p.lastLoss().getSplit(),
+                p.lastLoss() == null ? null : p.lastLoss().getStep(),
+                p.lastLoss() == null ? null : p.lastLoss().getValue()
+              },
+          Map.of(
+              "last_step", "GREATEST(run_progress.last_step, excluded.last_step)",
+              "last_event_ms", "GREATEST(run_progress.last_event_ms, excluded.last_event_ms)",
+              "loss_metric", newerLoss("loss_metric"),
+              "loss_split", newerLoss("loss_split"),
+              "loss_step", newerLoss("loss_step"),
+              "loss_value", newerLoss("loss_value")));
+
   private static final Upsert<Batch.Offset> OFFSETS =
       new Upsert<>(
           "sink_offsets",
@@ -225,6 +261,7 @@ public final class StoreWriter implements AutoCloseable {
     try {
       RUNS.write(connection, batch.runs());
       POINTS.write(connection, batch.points());
+      PROGRESS.write(connection, RunProgress.of(batch.points()));
       EVALS.write(connection, batch.evals());
       FITS.write(connection, batch.fits());
       ALERTS.write(connection, batch.alerts());
@@ -257,6 +294,16 @@ public final class StoreWriter implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     connection.close();
+  }
+
+  private static String newerLoss(String column) {
+    return "CASE WHEN "
+        + NEWER_LOSS
+        + " THEN excluded."
+        + column
+        + " ELSE run_progress."
+        + column
+        + " END";
   }
 
   private static Long millis(Instant instant) {

@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -33,13 +34,28 @@ final class Upsert<T> {
   private final List<String> columns;
   private final List<String> keyColumns;
   private final Function<T, Object[]> values;
+  private final Map<String, String> updates;
 
   /**
    * @param columns every column, in the order {@code values} returns them
    * @param keyColumns the conflict target (the table's primary key); the other columns are updated
+   *     to the new row's value
    */
   Upsert(
       String table, List<String> columns, List<String> keyColumns, Function<T, Object[]> values) {
+    this(table, columns, keyColumns, values, Map.of());
+  }
+
+  /**
+   * As above, with the SQL expression that updates some columns on conflict (naming the stored row
+   * by the table's name and the new one {@code excluded}).
+   */
+  Upsert(
+      String table,
+      List<String> columns,
+      List<String> keyColumns,
+      Function<T, Object[]> values,
+      Map<String, String> updates) {
     if (!columns.containsAll(keyColumns)) {
       throw new IllegalArgumentException(
           "key columns " + keyColumns + " must be among the columns " + columns + " of " + table);
@@ -48,6 +64,7 @@ final class Upsert<T> {
     this.columns = List.copyOf(columns);
     this.keyColumns = List.copyOf(keyColumns);
     this.values = values;
+    this.updates = Map.copyOf(updates);
   }
 
   void write(Connection connection, Collection<T> rows) throws SQLException {
@@ -145,7 +162,7 @@ final class Upsert<T> {
             ", ",
             columns.stream()
                 .filter(c -> !keyColumns.contains(c))
-                .map(c -> c + " = excluded." + c)
+                .map(c -> c + " = " + updates.getOrDefault(c, "excluded." + c))
                 .toList());
   }
 

@@ -169,6 +169,23 @@ class StoreTest {
   }
 
   @Test
+  void shouldKeepARunsProgressWhenOlderPointsAreWrittenAgain() throws Exception {
+    writer.write(new Batch().add(point("r1", "train/loss", 20, 2.4)));
+    writer.write(
+        new Batch().add(point("r1", "train/loss", 10, 2.5)).add(point("r1", "val/loss", 15, 2.6)));
+
+    assertThat(store.reader().runs("p"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.lastStep()).isEqualTo(20);
+              assertThat(r.lastLoss())
+                  .isEqualTo(new RunSummary.LastLoss("train/loss", "train", 20, 2.4));
+              assertThat(r.updatedAt()).isEqualTo(T0.plusMillis(20).toEpochMilli());
+            });
+  }
+
+  @Test
   void shouldListTheLatestFitPerKeyAndItsHistory() throws Exception {
     writer.write(
         new Batch()
