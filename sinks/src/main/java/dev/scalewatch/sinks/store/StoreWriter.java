@@ -243,9 +243,16 @@ public final class StoreWriter implements AutoCloseable {
           o -> new Object[] {o.topic(), o.partition(), o.next()});
 
   private final Connection connection;
+  private final Upsert.Path path;
 
   StoreWriter(Connection connection) throws SQLException {
+    this(connection, Upsert.Path.of(connection));
+  }
+
+  /** A writer that sends its rows by {@code path} (tests run the VALUES path on DuckDB too). */
+  StoreWriter(Connection connection, Upsert.Path path) throws SQLException {
     this.connection = connection;
+    this.path = path;
     connection.setAutoCommit(false);
   }
 
@@ -259,13 +266,13 @@ public final class StoreWriter implements AutoCloseable {
       return;
     }
     try {
-      RUNS.write(connection, batch.runs());
-      POINTS.write(connection, batch.points());
-      PROGRESS.write(connection, RunProgress.of(batch.points()));
-      EVALS.write(connection, batch.evals());
-      FITS.write(connection, batch.fits());
-      ALERTS.write(connection, batch.alerts());
-      OFFSETS.write(connection, batch.offsets());
+      RUNS.write(connection, path, batch.runs());
+      POINTS.write(connection, path, batch.points());
+      PROGRESS.write(connection, path, RunProgress.of(batch.points()));
+      EVALS.write(connection, path, batch.evals());
+      FITS.write(connection, path, batch.fits());
+      ALERTS.write(connection, path, batch.alerts());
+      OFFSETS.write(connection, path, batch.offsets());
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       connection.rollback();

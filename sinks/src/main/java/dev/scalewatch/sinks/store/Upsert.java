@@ -67,11 +67,23 @@ final class Upsert<T> {
     this.updates = Map.copyOf(updates);
   }
 
-  void write(Connection connection, Collection<T> rows) throws SQLException {
+  /** How rows reach the table. */
+  enum Path {
+    /** DuckDB's appender into a staging table, then one {@code INSERT ... SELECT}. */
+    DUCKDB_APPENDER,
+    /** Multi-row {@code INSERT ... VALUES}: any database that runs the SQL. */
+    VALUES;
+
+    static Path of(Connection connection) throws SQLException {
+      return connection.isWrapperFor(DuckDBConnection.class) ? DUCKDB_APPENDER : VALUES;
+    }
+  }
+
+  void write(Connection connection, Path path, Collection<T> rows) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    if (connection.isWrapperFor(DuckDBConnection.class)) {
+    if (path == Path.DUCKDB_APPENDER) {
       writeStaged(connection.unwrap(DuckDBConnection.class), rows);
     } else {
       writeValues(connection, rows);

@@ -65,6 +65,33 @@ class StoreTest {
     assertThat(writer.offsets()).isEqualTo(Map.of("scalewatch.metrics", Map.of(0, 3L)));
   }
 
+  /** The path PostgreSQL gets (multi-row VALUES), run here on DuckDB: the same rows result. */
+  @Test
+  void shouldWriteTheSameRowsThroughMultiRowValues() throws Exception {
+    try (StoreWriter values = new StoreWriter(store.connections().open(), Upsert.Path.VALUES)) {
+      Batch batch = everything();
+      for (long step = 100; step < 100 + 2 * Upsert.ROWS_PER_STATEMENT + 1; step++) {
+        batch.add(point("r1", "train/loss", step, step == 200 ? Double.NaN : 1.0));
+      }
+      values.write(batch);
+      values.write(batch);
+      values.write(new Batch().add(point("r1", "train/loss", 20, 1.5)));
+
+      assertThat(count("metric_points")).isEqualTo(2 + 2 * Upsert.ROWS_PER_STATEMENT + 1);
+      assertThat(count("eval_results")).isEqualTo(2);
+      assertThat(count("alerts")).isEqualTo(1);
+      assertThat(values.offsets()).isEqualTo(Map.of("scalewatch.metrics", Map.of(0, 3L)));
+      assertThat(store.reader().series(request("r1", 200L, 200L, 1)).buckets())
+          .singleElement()
+          .satisfies(b -> assertThat(b.nanCount()).isEqualTo(1));
+      assertThat(store.reader().runs("p"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.lastStep()).isEqualTo(100 + 2 * Upsert.ROWS_PER_STATEMENT));
+      assertThat(store.reader().series(request("r1", 20L, 20L, 1)).buckets().get(0).lastValue())
+          .isEqualTo(1.5);
+    }
+  }
+
   @Test
   void shouldKeepTheLastValueOfAKeyWithinAndAcrossBatches() throws Exception {
     writer.write(
