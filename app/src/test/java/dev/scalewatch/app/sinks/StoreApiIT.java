@@ -130,7 +130,12 @@ class StoreApiIT {
       assertThat(
               json(http + "/api/runs/it/r1/series?metric=train/loss").get("point_count").asLong())
           .isEqualTo(POINTS);
-      assertThat(json(http + "/api/alerts?project=it").get("alerts")).isEqualTo(alertsBefore);
+      // Each alert id once, every alert of before the restart still there (the jobs may have
+      // published more since the snapshot).
+      var alertsAfter = new java.util.ArrayList<JsonNode>();
+      json(http + "/api/alerts?project=it").get("alerts").forEach(alertsAfter::add);
+      assertThat(alertsAfter).extracting(a -> a.get("id").asText()).doesNotHaveDuplicates();
+      assertThat(alertsAfter).containsAll(alertsBefore);
       assertThat(json(http + "/api/fits?project=it&key=it/sweep").get("fits")).hasSize(1);
 
       postToGateway(
@@ -142,7 +147,13 @@ class StoreApiIT {
       await(
           http + "/api/runs/it/r1/series?metric=train/loss",
           s -> s.get("point_count").asLong() == POINTS + 1);
-      assertThat(awaitStoreCaughtUp(http).get("details").get("storedRecords").asLong())
+      // The run monitor may refit on the new point: count only what the normalizer wrote.
+      assertThat(
+              awaitStoreCaughtUp(http)
+                  .get("details")
+                  .get("storedRecordsByTopic")
+                  .get(Topics.METRICS)
+                  .asLong())
           .isEqualTo(1);
     }
   }
