@@ -170,10 +170,13 @@ public final class StoreSink implements AutoCloseable {
     Map<String, Integer> decodedByTopic = new HashMap<>();
     int skippedHere = 0;
     for (ConsumerRecord<byte[], byte[]> record : polled) {
-      if (decodeInto(batch, record)) {
-        decodedByTopic.merge(record.topic(), 1, Integer::sum);
-      } else {
-        skippedHere++;
+      // A tombstone (compaction of scalewatch.runs) is only read past: the store keeps the run.
+      if (record.value() != null) {
+        if (decodeInto(batch, record)) {
+          decodedByTopic.merge(record.topic(), 1, Integer::sum);
+        } else {
+          skippedHere++;
+        }
       }
       batch.offset(record.topic(), record.partition(), record.offset() + 1);
     }
@@ -198,6 +201,9 @@ public final class StoreSink implements AutoCloseable {
     batch.offset(record.topic(), record.partition(), record.offset() + 1);
     try {
       writer.write(batch);
+      if (record.value() == null) {
+        return;
+      }
       if (decoded) {
         countStored(record.topic(), 1);
       } else {
