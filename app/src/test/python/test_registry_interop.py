@@ -29,8 +29,8 @@ def test_health_reports_every_component_up(stack):
     report = stack.wait_healthy()
     assert report["status"] == "UP"
     assert {name: c["status"] for name, c in report["components"].items()} == {
-        "broker": "UP", "registry": "UP", "normalizer": "UP", "flink": "UP",
-        "job scalewatch-run-monitor": "UP", "job scalewatch-sweep-fitter": "UP", "disk": "UP"}
+        "broker": "UP", "registry": "UP", "normalizer": "UP", "flink": "UP", "store": "UP",
+        "disk": "UP", "job scalewatch-run-monitor": "UP", "job scalewatch-sweep-fitter": "UP"}
     assert report["components"]["disk"]["details"]["acceptingEvents"] is True
 
 

@@ -13,6 +13,9 @@ import dev.scalewatch.registry.RegistryConfig;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
+import dev.scalewatch.sinks.api.StoreApi;
+import dev.scalewatch.sinks.consume.StoreSink;
+import dev.scalewatch.sinks.store.Store;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,14 +31,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole ScaleWatch stack in one process: KRaft broker, schema registry, the Kafka Streams
- * normalizer, one Flink MiniCluster running the stream jobs (run monitor, sweep fitter) and the
- * HTTP server (health and the ingest gateway), with every piece of state under {@link
+ * normalizer, one Flink MiniCluster running the stream jobs (run monitor, sweep fitter), the store
+ * (DuckDB under {@code <data>/store}) with the sink that fills it, and the HTTP server (health, the
+ * ingest gateway and the store's JSON API), with every piece of state under {@link
  * StackConfig#dataDirectory()}.
  *
  * <p>Start order follows dependencies (data directory lock and a check that every port is free,
- * disk guard, broker, topics, registry, normalizer, Flink, HTTP); {@link #close()} stops them in
- * reverse. If a component fails to start, the ones already started are stopped and the cause is
- * thrown. Not thread-safe: start and close from one thread (close is idempotent).
+ * disk guard, broker, topics, registry, normalizer, Flink, store and its sink, HTTP); {@link
+ * #close()} stops them in reverse. If a component fails to start, the ones already started are
+ * stopped and the cause is thrown. Not thread-safe: start and close from one thread (close is
+ * idempotent).
  */
 public final class EmbeddedStack implements AutoCloseable {
 
@@ -49,6 +54,8 @@ public final class EmbeddedStack implements AutoCloseable {
   private EmbeddedFlink flink;
   private HttpServer http;
   private Health health;
+  private Store store;
+  private StoreSink storeSink;
   private SchemaRegistryClient registryClient;
   private String host;
 
@@ -100,6 +107,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 NormalizerConfig.of(
                     broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
+    store = track(Store.openDuckDb(data.resolve("store").resolve("scalewatch.duckdb")));
+    storeSink = track(StoreSink.start(broker.bootstrapServers(), registryClient, store));
     health =
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
@@ -114,6 +123,7 @@ public final class EmbeddedStack implements AutoCloseable {
                         "delayMillis", normalizer.delayMillis(),
                         "droppedRecords", normalizer.droppedRecords()))
             .register("flink", flink.restAddress(), flink::isHealthy)
+            .register("store", store.location(), storeSink::isRunning, storeSink::details)
             // A nearly full disk refuses new events but stops nothing: the component stays UP.
             .register("disk", disk.directory().toString(), () -> true, disk::details);
     JobsConfig jobs =
@@ -136,7 +146,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 config.httpPort(),
                 health,
                 2L * config.gateway().maxBytes(),
-                List.of(gateway::addRoutes)));
+                List.of(gateway::addRoutes, new StoreApi(store.reader())::addRoutes)));
     // Stopped before the HTTP server: batches in progress are answered, later ones get a 503.
     track(() -> gateway.drain(Duration.ofSeconds(20)));
   }
@@ -198,6 +208,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public EmbeddedFlink flink() {
     return flink;
+  }
+
+  /** The store's sink: what it wrote and skipped since the stack started. */
+  public StoreSink storeSink() {
+    return storeSink;
   }
 
   @Override

@@ -59,7 +59,11 @@ class UpProcessIT {
 
   @Test
   void shouldRefuseASecondUpOnTheSameDataDirectoryInOneLineBeforeTouchingIt() throws Exception {
-    Map<Path, Long> before = modificationTimes(stack.dataDirectory().resolve("kafka"));
+    // The running broker keeps appending to its logs, so the files are compared by name and size
+    // of those a second broker would write first: its metadata and the lock of its log directory.
+    Map<Path, Long> before = brokerIdentityFiles(stack.dataDirectory().resolve("kafka"));
+    assertThat(before)
+        .containsKey(stack.dataDirectory().resolve("kafka").resolve("meta.properties"));
 
     Outcome second = up("--data-dir", stack.dataDirectory().toString());
 
@@ -71,9 +75,10 @@ class UpProcessIT {
                 + " is in use by another 'scalewatch up' (pid "
                 + stack.pid()
                 + "): stop it first, or give another --data-dir");
-    assertThat(modificationTimes(stack.dataDirectory().resolve("kafka")))
-        .as("the broker's files are untouched")
+    assertThat(brokerIdentityFiles(stack.dataDirectory().resolve("kafka")))
+        .as("no second broker formatted or locked the directory")
         .isEqualTo(before);
+    assertThat(second.err().lines()).as("one line, no broker log").hasSize(1);
   }
 
   @Test
@@ -121,10 +126,17 @@ class UpProcessIT {
     return new Outcome(exitCode, err.toString());
   }
 
-  private static Map<Path, Long> modificationTimes(Path directory) throws IOException {
+  /** meta.properties (written by formatting) and .lock files, with their modification times. */
+  private static Map<Path, Long> brokerIdentityFiles(Path directory) throws IOException {
     Map<Path, Long> times = new TreeMap<>();
     try (Stream<Path> files = Files.walk(directory)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
+      for (Path file :
+          files
+              .filter(
+                  f ->
+                      f.getFileName().toString().equals("meta.properties")
+                          || f.getFileName().toString().equals(".lock"))
+              .toList()) {
         times.put(file, Files.getLastModifiedTime(file).toMillis());
       }
     }
