@@ -44,6 +44,37 @@ class FitCommandTest {
     return Files.writeString(dir.resolve(name), content);
   }
 
+  /** Issue 9: exactly 4 points, as a family or as what --holdout leaves, crashed the selection. */
+  @Test
+  void issue9ShouldFitA4SizeFamilyAndA4PointHoldoutRemainder() {
+    int family =
+        run(
+            EMERGENT.toString(),
+            "--task",
+            "arithmetic_2da_2_acc",
+            "--x",
+            "params",
+            "--family",
+            "StarCoder",
+            "--higher-is-better");
+    assertThat(family).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("points: 4 fitted");
+    int heldOut =
+        run(
+            EMERGENT.toString(),
+            "--task",
+            "arithmetic_2da_2_acc",
+            "--x",
+            "params",
+            "--family",
+            "GPT-Neo/J",
+            "--higher-is-better",
+            "--holdout",
+            "1");
+    assertThat(heldOut).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("points: 4 fitted, 1 held out");
+  }
+
   @Test
   void shouldFitAllButTheHeldOutPointsAndReportTheirError() throws IOException {
     int code = run(powerLawFile(20).toString(), "--holdout", "4", "--form", "power-law-floor");

@@ -84,7 +84,9 @@ public final class Selector {
     for (int b = 0; b <= maxBreaks; b++) {
       Bnsl form = Bnsl.withBreaks(b);
       int k = form.parameterCount();
-      if (n < k + 2) {
+      // The power law with floor is always tried (n >= k + 1 was checked); a form with breaks
+      // needs one more point so that its AICc is finite and it can be compared.
+      if (b > 0 && n < k + 2) {
         break;
       }
       Fit full = fitter.fit(form, series, previous, List.of());
