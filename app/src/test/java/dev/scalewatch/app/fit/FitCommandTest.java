@@ -75,6 +75,24 @@ class FitCommandTest {
     assertThat(out.toString()).contains("points: 4 fitted, 1 held out");
   }
 
+  /** Issue 9: a failed fit suggested --higher-is-better to a user who had passed it. */
+  @Test
+  void issue9ShouldNotSuggestAnOptionTheUserAlreadyGave() throws IOException {
+    Path same = write("same-x.csv", "x,y\n1e9,0.2\n1e9,0.3\n1e9,0.25\n1e9,0.22\n1e9,0.28\n");
+    int code = run(same.toString(), "--higher-is-better");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("no candidate could be selected: 0 break(s): fit failed: no usable start")
+        .contains("--form power-law-floor")
+        .doesNotContain("pass --higher-is-better");
+    err.getBuffer().setLength(0);
+    int lower = run(same.toString(), "--form", "power-law-floor");
+    assertThat(lower).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("pass --higher-is-better")
+        .contains("another --form than power-law-floor");
+  }
+
   @Test
   void shouldFitAllButTheHeldOutPointsAndReportTheirError() throws IOException {
     int code = run(powerLawFile(20).toString(), "--holdout", "4", "--form", "power-law-floor");
