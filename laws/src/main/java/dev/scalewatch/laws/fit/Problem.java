@@ -23,6 +23,13 @@ final class Problem {
   final double tMax;
   final double lyMin;
   final double lyMax;
+
+  /**
+   * The data's stated scatter in weighted log units (the relative stderr of a point of mean
+   * weight), 0 when no positive stderr was given.
+   */
+  double statedSigma;
+
   private final double[] grad;
 
   private Problem(Form form, double[] t1, double[] t2, double[] ly, double[] sw) {
@@ -81,7 +88,9 @@ final class Problem {
       double wi = Double.isNaN(w[i]) ? (maxW > 0 ? maxW : 1.0) : w[i];
       sw[i] = mean > 0 ? Math.sqrt(wi / mean) : 1.0;
     }
-    return new Problem(form, t1, t2, ly, sw);
+    Problem p = new Problem(form, t1, t2, ly, sw);
+    p.statedSigma = s.hasStderr() && wsum > 0 ? 1.0 / Math.sqrt(mean) : 0.0;
+    return p;
   }
 
   /**
@@ -126,7 +135,9 @@ final class Problem {
         d[i++] = sw[r];
       }
     }
-    return new Problem(form, a, b, c, d);
+    Problem thin = new Problem(form, a, b, c, d);
+    thin.statedSigma = statedSigma;
+    return thin;
   }
 
   int size() {

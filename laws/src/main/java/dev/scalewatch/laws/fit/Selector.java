@@ -37,11 +37,8 @@ public final class Selector {
   /** Score (AICc plus holdout deviance) improvement a candidate with more breaks needs. */
   static final double MIN_AICC_GAIN = 4.0;
 
-  /**
-   * RMSLE below which fits are equally exact: the optimizer stops at relative cost changes of
-   * 1e-12, and ln y is evaluated to about 1e-15, so residuals under 1e-9 are numerical, not data.
-   */
-  public static final double NUMERICAL_RMSLE = 1e-9;
+  /** RMSLE below which fits are equally exact (see {@link Fit#NUMERICAL_RMSLE}). */
+  static final double NUMERICAL_RMSLE = Fit.NUMERICAL_RMSLE;
 
   /** Fits one candidate; {@code anchor} is the fit with one break fewer or null. */
   interface CandidateFitter {
