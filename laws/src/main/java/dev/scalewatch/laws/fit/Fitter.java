@@ -57,15 +57,21 @@ public final class Fitter {
   }
 
   /**
-   * Fits {@code form} to {@code series} with the wide multi-start search.
+   * Fits {@code form} to {@code series} with the wide multi-start search. A BNSL with k >= 1 breaks
+   * is anchored on the fit with k - 1 breaks (fitted first), so it never fits worse.
    *
    * @throws IllegalArgumentException if the series has fewer than {@code k + 1} points for a form
    *     with {@code k} parameters, or lacks the second input a two-input form needs
+   * @throws IllegalStateException if no start gives a finite fit
    */
   public Fit fit(Form form, Series series) {
     Fit anchor = null;
     if (form instanceof Bnsl b && b.breaks() >= 1) {
-      anchor = fit(new Bnsl(b.breaks() - 1, b.floor()), series);
+      try {
+        anchor = fit(new Bnsl(b.breaks() - 1, b.floor()), series);
+      } catch (RuntimeException e) {
+        anchor = null; // the search runs unanchored; its own failure, if any, is reported
+      }
     }
     return fit(form, series, anchor, List.of());
   }
