@@ -34,10 +34,13 @@ public final class Fitter {
   private static final int WARM_ITERATIONS = 15;
 
   /** Points the wide search explores on; larger single-input series are thinned over ln x. */
-  static final int SEARCH_POINTS = 160;
+  static final int SEARCH_POINTS = 100;
 
-  /** Results of a thinned search polished on all points (plus the nested start, if any). */
-  private static final int POLISHED = 2;
+  /** Points on which the best thinned results and the nested start are compared. */
+  static final int TRIAL_POINTS = 640;
+
+  /** Results of a thinned search tried on all points (plus the nested start, if any). */
+  private static final int POLISHED = 1;
 
   private final FitOptions options;
 
@@ -115,15 +118,30 @@ public final class Fitter {
                 : Double.compare(u.cost(), v.cost()));
     Refiner.Result best = null;
     if (p != full) {
-      // Polish the best few of the thinned search, and the nested start, on all points.
-      List<Refiner.Result> polished = new ArrayList<>();
+      // The best of the thinned search and the nested start get a short run on more points; the
+      // better of those is polished on all points.
+      List<double[]> trials = new ArrayList<>();
       for (int i = 0; i < Math.min(POLISHED, refined.size()); i++) {
-        polished.add(new Refiner(full).refine(refined.get(i).theta(), options.maxIterations()));
+        trials.add(refined.get(i).theta());
       }
       if (nested != null) {
-        polished.add(new Refiner(full).refine(nested, options.maxIterations()));
+        trials.add(nested);
       }
-      best = better(full, polished);
+      // Trials on up to TRIAL_POINTS points (all, for series up to that size).
+      Problem trial = full.thinned(TRIAL_POINTS);
+      int trialRun = Math.min(shortRun, options.maxIterations());
+      List<Refiner.Result> onAll = new ArrayList<>();
+      for (double[] t : trials) {
+        onAll.add(new Refiner(trial).refine(t, trialRun));
+      }
+      best = better(trial, onAll);
+      if (best != null && (trial != full || !best.converged())) {
+        Refiner.Result polished = new Refiner(full).refine(best.theta(), options.maxIterations());
+        if (polished.cost() <= best.cost()
+            && (degenerate(full, best.theta()) || !degenerate(full, polished.theta()))) {
+          best = polished;
+        }
+      }
     } else if (!refined.isEmpty()) {
       best = refined.get(0);
       boolean bestDegenerate = degenerate(p, best.theta());
