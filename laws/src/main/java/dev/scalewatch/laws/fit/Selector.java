@@ -25,10 +25,10 @@ import java.util.Locale;
  * ln(max(holdoutRmsle, s)^2)} with {@code s} the smallest in-sample RMSLE (the noise level: a
  * holdout error below it is luck). So a margin of thousands in AICc is not overruled by a holdout
  * that is a little better, nor a holdout error several times smaller by a small AICc gain. Both
- * RMSLEs are floored at {@link #NUMERICAL_RMSLE}: differences below the fit's own numerical error
- * are not evidence. Starting from the fewest breaks, a candidate with more breaks replaces the
- * current choice only if it lowers the score by at least 4: breaks must earn their place, so noise
- * does not become a "transition". Without enough points to hold any out, AICc decides alone.
+ * RMSLEs are floored at {@link Fit#NUMERICAL_RMSLE}: differences below the fit's own numerical
+ * error are not evidence. Starting from the fewest breaks, a candidate with more breaks replaces
+ * the current choice only if it lowers the score by at least 4: breaks must earn their place, so
+ * noise does not become a "transition". Without enough points to hold any out, AICc decides alone.
  *
  * <p>Immutable and thread-safe.
  */
