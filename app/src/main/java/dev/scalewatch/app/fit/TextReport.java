@@ -32,7 +32,7 @@ final class TextReport {
           s.holdout());
       for (FitReport.CandidateSummary c : s.candidates()) {
         if (c.failed()) {
-          out.printf(Locale.ROOT, "  %d break(s): failed: %s%n", c.breaks(), c.reason());
+          out.printf(Locale.ROOT, "  %d break(s): %s%n", c.breaks(), c.reason());
           continue;
         }
         out.printf(

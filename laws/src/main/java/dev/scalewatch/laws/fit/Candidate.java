@@ -4,7 +4,8 @@ package dev.scalewatch.laws.fit;
  * One number of breaks tried by {@link Selector}.
  *
  * @param breaks the number of breaks
- * @param fit the fit on all points, or null when the fit failed (see {@code reason})
+ * @param fit the fit on all points, or null when the fit failed or was not needed (see {@code
+ *     reason})
  * @param aicc small-sample corrected Akaike information criterion of {@code fit} (lower is better;
  *     NaN when the fit failed)
  * @param holdoutRmsle RMSLE on the held-out largest-x points of a fit made without them (NaN when
@@ -32,7 +33,10 @@ public record Candidate(
     this(breaks, fit, aicc, holdoutRmsle, Double.NaN, supported, "");
   }
 
-  /** Whether fitting this candidate failed ({@link #fit()} is null, {@link #reason()} says why). */
+  /**
+   * Whether this candidate has no fit: fitting it failed, or it was not needed because a candidate
+   * with fewer breaks is already exact ({@link #reason()} says which).
+   */
   public boolean failed() {
     return fit == null;
   }

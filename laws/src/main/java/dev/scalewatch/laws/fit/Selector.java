@@ -19,7 +19,9 @@ import java.util.Locale;
  * sit at a bound (a degenerate kink the points cannot resolve), and every break must bend ln y
  * within the points by more than twice the noise over sqrt(n) (else it is inert: the fit with one
  * break fewer in disguise); the power law with floor is always supported. A candidate whose fit
- * fails is recorded as failed with its reason and the others decide.
+ * fails is recorded as failed with its reason and the others decide. Once a candidate fits to
+ * numerical precision ({@link Fit#NUMERICAL_RMSLE}), candidates with more breaks are recorded
+ * without a fit (another break could only be inert) and not searched.
  *
  * <p>The two criteria are combined on one scale, the deviance: {@code score = AICc + h
  * ln(max(holdoutRmsle, s)^2)} with {@code s} the smallest in-sample RMSLE (the noise level: a
@@ -143,6 +145,24 @@ public final class Selector {
       tried.add(new Tried(b, full, aicc(full, n, k), holdoutRmsle, reason));
       previous = full;
       previousPartial = partial;
+      if (full.rmsle() <= NUMERICAL_RMSLE) {
+        // Exact to numerical precision: a further break can only be inert, so it is not searched.
+        for (int more = b + 1;
+            more <= maxBreaks && n >= Bnsl.withBreaks(more).parameterCount() + 2;
+            more++) {
+          tried.add(
+              Tried.failed(
+                  more,
+                  String.format(
+                      Locale.ROOT,
+                      "not fitted: the fit with %d break(s) is exact (RMSLE %.2g <= %.0g), so"
+                          + " another break could only be inert",
+                      b,
+                      full.rmsle(),
+                      NUMERICAL_RMSLE)));
+        }
+        break;
+      }
     }
     return decide(tried, h);
   }
@@ -159,7 +179,7 @@ public final class Selector {
   }
 
   /** Why a fit's breaks are not supported, or empty. */
-  private static String unsupported(Fit fit, Series series) {
+  static String unsupported(Fit fit, Series series) {
     if (!(fit.form() instanceof Bnsl b) || b.breaks() == 0) {
       return "";
     }

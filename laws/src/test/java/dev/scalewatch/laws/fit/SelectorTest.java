@@ -139,35 +139,49 @@ class SelectorTest {
 
   @Test
   void shouldFitEveryKBreakCandidateAtLeastAsWellAsTheFitWithOneBreakFewer() {
-    List<Series> cases =
-        List.of(
-            example().head(500),
-            Synthetic.sample(
-                Bnsl.withBreaks(1),
-                new double[] {0.2, 5, 0.1, 0.6, 1e4, 0.2},
-                Synthetic.logspace(1e1, 1e7, 50),
-                0.01,
-                3));
-    for (Series s : cases) {
-      Selection selection = selector.select(s);
-      List<Candidate> c = selection.candidates();
-      assertThat(c).hasSize(4);
-      for (int k = 1; k < c.size(); k++) {
-        assertThat(c.get(k).fit().rmsle())
-            .as("%s: in-sample RMSLE of %d breaks against %d", s, k, k - 1)
-            .isLessThanOrEqualTo(c.get(k - 1).fit().rmsle() * (1 + 1e-6) + 1e-12);
+    Series oneBreak =
+        Synthetic.sample(
+            Bnsl.withBreaks(1),
+            new double[] {0.2, 5, 0.1, 0.6, 1e4, 0.2},
+            Synthetic.logspace(1e1, 1e7, 50),
+            0.01,
+            3);
+    Series example = example().head(500);
+    Fitter fitter = new Fitter();
+    for (Series s : List.of(oneBreak, example)) {
+      Fit previous = null;
+      for (int k = 0; k <= 3; k++) {
+        Fit fit = fitter.fit(Bnsl.withBreaks(k), s, previous, List.of());
+        if (previous != null) {
+          assertThat(fit.rmsle())
+              .as("%s: in-sample RMSLE of %d breaks against %d", s, k, k - 1)
+              .isLessThanOrEqualTo(previous.rmsle() * (1 + 1e-6) + 1e-12);
+        }
+        previous = fit;
       }
     }
   }
 
   @Test
   void shouldMarkAnInertExtraBreakAsTheFitWithOneBreakFewerInDisguise() {
+    Series s = example().head(1000);
+    Fitter fitter = new Fitter();
+    Fit one = fitter.fit(Bnsl.withBreaks(1), s);
+    Fit two = fitter.fit(Bnsl.withBreaks(2), s, one, List.of());
+    assertThat(two.rmsle()).isLessThanOrEqualTo(one.rmsle() + 1e-12);
+    assertThat(Selector.unsupported(two, s)).contains("inert");
+    assertThat(Selector.unsupported(one, s)).isEmpty();
+  }
+
+  @Test
+  void shouldNotSearchMoreBreaksOnceAFitIsExact() {
     Selection selection = selector.select(example().head(1000));
-    Candidate two = selection.candidates().get(2);
-    assertThat(two.supported()).isFalse();
-    assertThat(two.reason()).contains("inert");
-    assertThat(two.score()).isNaN();
     assertThat(selection.chosen().breaks()).isEqualTo(1);
+    assertThat(selection.candidates()).extracting(Candidate::breaks).containsExactly(0, 1, 2, 3);
+    Candidate two = selection.candidates().get(2);
+    assertThat(two.failed()).isTrue();
+    assertThat(two.score()).isNaN();
+    assertThat(two.reason()).startsWith("not fitted: the fit with 1 break(s) is exact");
   }
 
   /**
