@@ -117,7 +117,8 @@ class FitCommandTest {
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString())
         .contains("chosen: 0 break(s), decided by")
-        .contains("1 break(s): AICc");
+        .contains("0 break(s): AICc")
+        .contains("1 break(s): not fitted: the fit with 0 break(s) is exact");
   }
 
   @Test
