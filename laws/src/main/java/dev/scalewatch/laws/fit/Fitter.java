@@ -145,7 +145,7 @@ public final class Fitter {
     } else if (!refined.isEmpty()) {
       best = refined.get(0);
       boolean bestDegenerate = degenerate(p, best.theta());
-      if (shortRun < options.maxIterations()) {
+      if (!best.converged() && shortRun < options.maxIterations()) {
         Refiner.Result polished = new Refiner(p).refine(best.theta(), options.maxIterations());
         boolean keeps = bestDegenerate || !degenerate(p, polished.theta());
         if (polished.cost() <= best.cost() && keeps) {
