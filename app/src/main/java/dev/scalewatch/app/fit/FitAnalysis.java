@@ -78,10 +78,7 @@ final class FitAnalysis {
                   ? " (" + train.size() + " points left after --holdout " + s.holdout() + ")"
                   : ""));
     } catch (IllegalStateException e) {
-      throw new InputException(
-          e.getMessage()
-              + " (try another --form; for a score pass"
-              + " --higher-is-better so that the fitted quantity falls with x)");
+      throw new InputException(e.getMessage() + hint(s, form));
     }
     double ms = (System.nanoTime() - t0) / 1e6;
     Metric m = s.metric();
@@ -117,6 +114,22 @@ final class FitAnalysis {
             target(fit, s),
             ms);
     return new Result(report, fit, train, held);
+  }
+
+  /** What to try after a failed fit, without suggesting an option the user already gave. */
+  static String hint(Settings s, Form form) {
+    List<String> tries = new ArrayList<>();
+    if (form == null) {
+      tries.add("fix the law with --form power-law-floor or --breaks N");
+    } else {
+      tries.add("try another --form than " + s.formName());
+    }
+    if (s.metric().direction() == Metric.Direction.LOWER_IS_BETTER) {
+      tries.add("for a score pass --higher-is-better so that the fitted quantity falls with x");
+    } else {
+      tries.add("check that the score rises with x (it is fitted as its error, which must fall)");
+    }
+    return " (" + String.join("; ", tries) + ")";
   }
 
   private static Form fixedForm(Settings s) throws InputException {
@@ -194,7 +207,15 @@ final class FitAnalysis {
   private static FitReport.SelectionSummary summary(Selection s) {
     List<FitReport.CandidateSummary> c = new ArrayList<>();
     for (Candidate k : s.candidates()) {
-      c.add(new FitReport.CandidateSummary(k.breaks(), k.aicc(), k.holdoutRmsle(), k.supported()));
+      c.add(
+          new FitReport.CandidateSummary(
+              k.breaks(),
+              k.aicc(),
+              k.holdoutRmsle(),
+              k.score(),
+              k.supported(),
+              k.failed(),
+              k.reason()));
     }
     return new FitReport.SelectionSummary(
         s.chosen().breaks(),

@@ -45,7 +45,14 @@ record FitReport(
     double fitTimeMs) {
 
   /** One candidate number of breaks. */
-  record CandidateSummary(int breaks, double aicc, double holdoutRmsle, boolean supported) {}
+  record CandidateSummary(
+      int breaks,
+      double aicc,
+      double holdoutRmsle,
+      double score,
+      boolean supported,
+      boolean failed,
+      String reason) {}
 
   /** The selection of the number of breaks. */
   record SelectionSummary(

@@ -44,7 +44,10 @@ final class JsonReport {
         n.put("breaks", c.breaks());
         number(n, "aicc", c.aicc());
         number(n, "holdoutRmsle", c.holdoutRmsle());
+        number(n, "score", c.score());
         n.put("supported", c.supported());
+        n.put("failed", c.failed());
+        n.put("reason", c.reason());
       }
     } else {
       o.putNull("selection");

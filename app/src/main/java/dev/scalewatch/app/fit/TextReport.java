@@ -31,13 +31,18 @@ final class TextReport {
           evidence,
           s.holdout());
       for (FitReport.CandidateSummary c : s.candidates()) {
+        if (c.failed()) {
+          out.printf(Locale.ROOT, "  %d break(s): %s%n", c.breaks(), c.reason());
+          continue;
+        }
         out.printf(
             Locale.ROOT,
-            "  %d break(s): AICc %10.2f   holdout RMSLE %.4g%s%n",
+            "  %d break(s): AICc %10.2f   holdout RMSLE %.4g   score %s%s%n",
             c.breaks(),
             c.aicc(),
             c.holdoutRmsle(),
-            c.supported() ? "" : "   (not supported: a slope change is within its interval of 0)");
+            Double.isFinite(c.score()) ? String.format(Locale.ROOT, "%.2f", c.score()) : "n/a",
+            c.supported() ? "" : "   (not supported: " + c.reason() + ")");
       }
     }
     out.printf(Locale.ROOT, "points: %d fitted, %d held out%n", r.fitted(), r.heldOut());

@@ -44,6 +44,55 @@ class FitCommandTest {
     return Files.writeString(dir.resolve(name), content);
   }
 
+  /** Issue 9: exactly 4 points, as a family or as what --holdout leaves, crashed the selection. */
+  @Test
+  void issue9ShouldFitA4SizeFamilyAndA4PointHoldoutRemainder() {
+    int family =
+        run(
+            EMERGENT.toString(),
+            "--task",
+            "arithmetic_2da_2_acc",
+            "--x",
+            "params",
+            "--family",
+            "StarCoder",
+            "--higher-is-better");
+    assertThat(family).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("points: 4 fitted");
+    int heldOut =
+        run(
+            EMERGENT.toString(),
+            "--task",
+            "arithmetic_2da_2_acc",
+            "--x",
+            "params",
+            "--family",
+            "GPT-Neo/J",
+            "--higher-is-better",
+            "--holdout",
+            "1");
+    assertThat(heldOut).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("points: 4 fitted, 1 held out");
+  }
+
+  /** Issue 9: a failed fit suggested --higher-is-better to a user who had passed it. */
+  @Test
+  void issue9ShouldNotSuggestAnOptionTheUserAlreadyGave() throws IOException {
+    Path same = write("same-x.csv", "x,y\n1e9,0.2\n1e9,0.3\n1e9,0.25\n1e9,0.22\n1e9,0.28\n");
+    int code = run(same.toString(), "--higher-is-better");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("no candidate could be selected: 0 break(s): fit failed: no usable start")
+        .contains("--form power-law-floor")
+        .doesNotContain("pass --higher-is-better");
+    err.getBuffer().setLength(0);
+    int lower = run(same.toString(), "--form", "power-law-floor");
+    assertThat(lower).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("pass --higher-is-better")
+        .contains("another --form than power-law-floor");
+  }
+
   @Test
   void shouldFitAllButTheHeldOutPointsAndReportTheirError() throws IOException {
     int code = run(powerLawFile(20).toString(), "--holdout", "4", "--form", "power-law-floor");
@@ -68,7 +117,8 @@ class FitCommandTest {
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString())
         .contains("chosen: 0 break(s), decided by")
-        .contains("1 break(s): AICc");
+        .contains("0 break(s): AICc")
+        .contains("1 break(s): not fitted: the fit with 0 break(s) is exact");
   }
 
   @Test

@@ -54,7 +54,7 @@ public class FitBenchmark {
     return fitter.fit(Bnsl.withBreaks(1), series);
   }
 
-  /** Selection over 0 to 3 breaks: 4 full fits and 4 holdout fits. */
+  /** Selection over 0 to 3 breaks: up to 4 full fits and the holdout fits of supported ones. */
   @Benchmark
   public Selection selectBreaks() {
     return selector.select(series);

@@ -1,5 +1,6 @@
 package dev.scalewatch.laws.detect;
 
+import dev.scalewatch.laws.fit.SigmoidFitter;
 import java.util.Locale;
 import java.util.TreeMap;
 
@@ -70,22 +71,10 @@ public final class EmergenceDetector {
       throw new IllegalArgumentException(
           "emergence needs as many y as x: " + ys.length + " != " + xs.length);
     }
-    TreeMap<Double, double[]> byX = new TreeMap<>();
-    for (int i = 0; i < xs.length; i++) {
-      if (xs[i] > 0 && Double.isFinite(ys[i])) {
-        double[] acc = byX.computeIfAbsent(xs[i], k -> new double[2]);
-        acc[0] += ys[i];
-        acc[1]++;
-      }
-    }
-    int n = byX.size();
-    double[] x = new double[n];
-    double[] y = new double[n];
-    int j = 0;
-    for (var e : byX.entrySet()) {
-      x[j] = e.getKey();
-      y[j++] = e.getValue()[0] / e.getValue()[1];
-    }
+    double[][] avg = averaged(xs, ys);
+    double[] x = avg[0];
+    double[] y = avg[1];
+    int n = x.length;
     double floor = Double.POSITIVE_INFINITY;
     double largestStep = 0;
     for (int k = 0; k + 1 < n; k++) {
@@ -130,7 +119,9 @@ public final class EmergenceDetector {
                 x[k],
                 x[k + 1],
                 largestStep > 0 ? jump / largestStep : Double.POSITIVE_INFINITY,
-                largestStep));
+                largestStep),
+            Emergence.UNKNOWN,
+            null);
       }
       largestStep = Math.max(largestStep, Math.abs(jump));
     }
@@ -153,6 +144,59 @@ public final class EmergenceDetector {
             jumpRatio,
             minPointsBefore,
             n,
-            largestStep));
+            largestStep),
+        Emergence.UNKNOWN,
+        null);
+  }
+
+  /**
+   * As {@link #detect(double[], double[])}; for an emergent series fits {@code sigmoid} to the
+   * scales up to the highest one at or after the jump (a later fall back is not part of the
+   * sigmoid: it is what the sigmoid's band can then flag), so the result says where the jump is
+   * with an interval ({@link Emergence#jumpAt()}) and carries the fit. Needs 4 such scales; with
+   * fewer the interval is the two scales around the jump and there is no sigmoid. Costs a few
+   * milliseconds: for reports and alerts, not every stream update.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length
+   */
+  public Emergence detect(double[] xs, double[] ys, SigmoidFitter sigmoid) {
+    Emergence e = detect(xs, ys);
+    if (!e.emergent()) {
+      return e;
+    }
+    double[][] avg = averaged(xs, ys);
+    int peak = -1;
+    for (int i = 0; i < avg[0].length; i++) {
+      if (avg[0][i] >= e.xAfter() && (peak < 0 || avg[1][i] > avg[1][peak])) {
+        peak = i;
+      }
+    }
+    if (peak + 1 < 4) {
+      // Too few scales for a sigmoid's 3 parameters: the jump lies between the two scales.
+      return e.withJumpBetweenScales();
+    }
+    return e.withSigmoid(
+        sigmoid.fit(
+            java.util.Arrays.copyOf(avg[0], peak + 1), java.util.Arrays.copyOf(avg[1], peak + 1)));
+  }
+
+  /** Scales in increasing order with the mean value at each, ignoring non-finite values. */
+  private static double[][] averaged(double[] xs, double[] ys) {
+    TreeMap<Double, double[]> byX = new TreeMap<>();
+    for (int i = 0; i < xs.length; i++) {
+      if (xs[i] > 0 && Double.isFinite(ys[i])) {
+        double[] acc = byX.computeIfAbsent(xs[i], k -> new double[2]);
+        acc[0] += ys[i];
+        acc[1]++;
+      }
+    }
+    double[] x = new double[byX.size()];
+    double[] y = new double[byX.size()];
+    int j = 0;
+    for (var e : byX.entrySet()) {
+      x[j] = e.getKey();
+      y[j++] = e.getValue()[0] / e.getValue()[1];
+    }
+    return new double[][] {x, y};
   }
 }

@@ -95,7 +95,7 @@ public final class Bootstrap {
       double ly = Math.log(fit.predict(x));
       double meanLo = Math.min(ly, quantile(v, lo));
       double meanHi = Math.max(ly, quantile(v, 1 - lo));
-      double noise = fit.quantile() * fit.sigma();
+      double noise = fit.quantile() * fit.bandSigma();
       double down = Math.hypot(ly - meanLo, noise);
       double up = Math.hypot(meanHi - ly, noise);
       return new Band(

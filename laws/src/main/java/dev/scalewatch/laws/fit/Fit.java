@@ -20,15 +20,27 @@ import org.hipparchus.linear.RealMatrix;
  * gets a very wide interval rather than a falsely narrow one. With {@code n <= k} points the
  * intervals and bands are NaN.
  *
+ * <p>Floor: the residual scale behind intervals and bands ({@link #bandSigma()}) is never below the
+ * data's stated stderr (relative, for a point of mean weight) nor below {@link #NUMERICAL_RMSLE},
+ * the fit's own numerical error, so a near-perfect fit of noiseless data does not claim a band of
+ * zero width that its own rounding would leave.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class Fit {
+
+  /**
+   * Log error below which fits are equally exact: the optimizer stops at relative cost changes of
+   * 1e-12 and ln y is evaluated to about 1e-15, so residuals under 1e-9 are numerical, not data.
+   */
+  public static final double NUMERICAL_RMSLE = 1e-9;
 
   private final Form form;
   private final double[] theta;
   private final double[][] covariance;
   private final List<Parameter> parameters;
   private final double sigma;
+  private final double bandSigma;
   private final double quantile;
   private final double level;
   private final int points;
@@ -44,6 +56,7 @@ public final class Fit {
       double[] theta,
       double[][] covariance,
       double sigma,
+      double bandSigma,
       double quantile,
       double level,
       int points,
@@ -57,6 +70,7 @@ public final class Fit {
     this.theta = theta;
     this.covariance = covariance;
     this.sigma = sigma;
+    this.bandSigma = bandSigma;
     this.quantile = quantile;
     this.level = level;
     this.points = points;
@@ -87,12 +101,15 @@ public final class Fit {
     double sigma = dof > 0 ? Math.sqrt(cost / dof) : Double.NaN;
     double quantile =
         dof > 0 ? new TDistribution(dof).inverseCumulativeProbability(0.5 + level / 2) : Double.NaN;
-    double[][] cov = covariance(jac, k, sigma);
+    double bandSigma =
+        Double.isNaN(sigma) ? sigma : Math.max(sigma, Math.max(p.statedSigma, NUMERICAL_RMSLE));
+    double[][] cov = covariance(jac, k, bandSigma);
     return new Fit(
         p.form,
         theta.clone(),
         cov,
         sigma,
+        bandSigma,
         quantile,
         level,
         n,
@@ -207,6 +224,14 @@ public final class Fit {
     return sigma;
   }
 
+  /**
+   * The residual scale intervals and bands use: {@link #sigma()} floored at the data's stated
+   * relative stderr and at {@link #NUMERICAL_RMSLE}; NaN without spare points.
+   */
+  public double bandSigma() {
+    return bandSigma;
+  }
+
   /** Student-t quantile used for intervals and bands. */
   public double quantile() {
     return quantile;
@@ -278,7 +303,7 @@ public final class Fit {
       }
     }
     double mean = quantile * Math.sqrt(Math.max(var, 0));
-    double pred = quantile * Math.sqrt(Math.max(var, 0) + sigma * sigma);
+    double pred = quantile * Math.sqrt(Math.max(var, 0) + bandSigma * bandSigma);
     return new Band(
         x,
         Math.exp(ly),

@@ -11,11 +11,13 @@ import java.util.List;
  * Fits a {@link Form} to a {@link Series} by least squares in log space.
  *
  * <p>The wide search draws many cheap starts over ranges derived from the data's x and y span (see
- * {@code Starts}; for two or more breaks half of them keep the floor and breaks of the best fit
- * with one break fewer and draw only the new break), refines the best few with Levenberg-Marquardt,
- * drops results whose breaks vanished and keeps the lowest loss. {@link #refit} warm-starts from a
- * previous fit for streaming use and falls back to the wide search when the warm start no longer
- * explains the new points.
+ * {@code Starts}; with breaks, half of them keep the floor and breaks of the best fit with one
+ * break fewer and draw only the new break, and that fit itself, with the new break placed where it
+ * is inert, is one more start, so a k-break fit never fits worse than the (k-1)-break fit it
+ * contains), refines the best few with Levenberg-Marquardt, prefers results whose breaks neither
+ * vanished nor ran into a box limit (sharpness or location at its bound) and keeps the lowest loss
+ * among them. {@link #refit} warm-starts from a previous fit for streaming use and falls back to
+ * the wide search when the warm start no longer explains the new points.
  *
  * <p>Failures: {@link IllegalArgumentException} for too few points or a series that does not suit
  * the form. Results are deterministic for given options. Immutable and thread-safe.
@@ -30,6 +32,15 @@ public final class Fitter {
    * few; needing more means the landscape moved, and the wide search is the better use of time.
    */
   private static final int WARM_ITERATIONS = 15;
+
+  /** Points the wide search explores on; larger single-input series are thinned over ln x. */
+  static final int SEARCH_POINTS = 100;
+
+  /** Points on which the best thinned results and the nested start are compared. */
+  static final int TRIAL_POINTS = 640;
+
+  /** Results of a thinned search tried on all points (plus the nested start, if any). */
+  private static final int POLISHED = 1;
 
   private final FitOptions options;
 
@@ -49,49 +60,97 @@ public final class Fitter {
   }
 
   /**
-   * Fits {@code form} to {@code series} with the wide multi-start search.
+   * Fits {@code form} to {@code series} with the wide multi-start search. A BNSL with k >= 1 breaks
+   * is anchored on the fit with k - 1 breaks (fitted first), so it never fits worse.
    *
    * @throws IllegalArgumentException if the series has fewer than {@code k + 1} points for a form
    *     with {@code k} parameters, or lacks the second input a two-input form needs
+   * @throws IllegalStateException if no start gives a finite fit
    */
   public Fit fit(Form form, Series series) {
     Fit anchor = null;
-    if (form instanceof Bnsl b && b.breaks() >= 2) {
-      anchor = fit(new Bnsl(b.breaks() - 1, b.floor()), series);
+    if (form instanceof Bnsl b && b.breaks() >= 1) {
+      try {
+        anchor = fit(new Bnsl(b.breaks() - 1, b.floor()), series);
+      } catch (RuntimeException e) {
+        anchor = null; // the search runs unanchored; its own failure, if any, is reported
+      }
     }
     return fit(form, series, anchor, List.of());
   }
 
   /**
    * The wide search with extra starting points (internal vectors) to refine, and optionally the fit
-   * with one break fewer as an anchor for half of the cheap starts.
+   * with one break fewer as an anchor: half of the cheap starts keep its breaks, and the anchor
+   * itself with the new break placed where it is inert (see {@link Starts#nested}) is one more
+   * start, so the result never fits worse than the anchor.
    */
   Fit fit(Form form, Series series, Fit anchor, List<double[]> extraStarts) {
     long t0 = System.nanoTime();
     requireEnoughPoints(form, series.size());
-    Problem p = Problem.of(form, series);
+    Problem full = Problem.of(form, series);
+    // Single-input searches explore on at most SEARCH_POINTS points spread over ln x; the best
+    // result is then polished on all of them (4,000 noiseless points cost a few iterations).
+    Problem p = form.inputs() == 1 ? full.thinned(SEARCH_POINTS) : full;
     Starts starts = new Starts(p, options.seed(), options.refinements());
     List<double[]> candidates = new ArrayList<>(extraStarts);
-    candidates.addAll(
-        starts.search(drawsFor(form), anchor == null ? null : anchor.internalParameters()));
-    Refiner.Result best = null;
-    boolean bestDegenerate = true;
-    int shortRun = Math.min(options.maxIterations(), SHORT_ITERATIONS);
-    for (double[] c : candidates) {
-      Refiner.Result r = new Refiner(p).refine(c, shortRun);
-      boolean degenerate = vanishedBreak(form, r.theta());
-      if (best == null
-          || (bestDegenerate && !degenerate)
-          || (degenerate == bestDegenerate && r.cost() < best.cost())) {
-        best = r;
-        bestDegenerate = degenerate;
+    double[] nested = null;
+    if (anchor != null && form instanceof Bnsl b) {
+      nested = Starts.nested(full, b, anchor.form(), anchor.internalParameters());
+      if (nested != null) {
+        candidates.add(nested);
       }
     }
-    if (best != null && shortRun < options.maxIterations()) {
-      Refiner.Result polished = new Refiner(p).refine(best.theta(), options.maxIterations());
-      boolean keeps = bestDegenerate || !vanishedBreak(form, polished.theta());
-      if (polished.cost() <= best.cost() && keeps) {
-        best = polished;
+    candidates.addAll(
+        starts.search(drawsFor(form), anchor == null ? null : anchor.internalParameters()));
+    int shortRun = Math.min(options.maxIterations(), SHORT_ITERATIONS);
+    List<Refiner.Result> refined = new ArrayList<>();
+    for (double[] c : candidates) {
+      if (c != nested || p == full) {
+        refined.add(new Refiner(p).refine(c, shortRun));
+      }
+    }
+    Problem ranking = p;
+    refined.sort(
+        (u, v) ->
+            degenerate(ranking, u.theta()) != degenerate(ranking, v.theta())
+                ? (degenerate(ranking, u.theta()) ? 1 : -1)
+                : Double.compare(u.cost(), v.cost()));
+    Refiner.Result best = null;
+    if (p != full) {
+      // The best of the thinned search and the nested start get a short run on more points; the
+      // better of those is polished on all points.
+      List<double[]> trials = new ArrayList<>();
+      for (int i = 0; i < Math.min(POLISHED, refined.size()); i++) {
+        trials.add(refined.get(i).theta());
+      }
+      if (nested != null) {
+        trials.add(nested);
+      }
+      // Trials on up to TRIAL_POINTS points (all, for series up to that size).
+      Problem trial = full.thinned(TRIAL_POINTS);
+      int trialRun = Math.min(shortRun, options.maxIterations());
+      List<Refiner.Result> onAll = new ArrayList<>();
+      for (double[] t : trials) {
+        onAll.add(new Refiner(trial).refine(t, trialRun));
+      }
+      best = better(trial, onAll);
+      if (best != null && (trial != full || !best.converged())) {
+        Refiner.Result polished = new Refiner(full).refine(best.theta(), options.maxIterations());
+        if (polished.cost() <= best.cost()
+            && (degenerate(full, best.theta()) || !degenerate(full, polished.theta()))) {
+          best = polished;
+        }
+      }
+    } else if (!refined.isEmpty()) {
+      best = refined.get(0);
+      boolean bestDegenerate = degenerate(p, best.theta());
+      if (!best.converged() && shortRun < options.maxIterations()) {
+        Refiner.Result polished = new Refiner(p).refine(best.theta(), options.maxIterations());
+        boolean keeps = bestDegenerate || !degenerate(p, polished.theta());
+        if (polished.cost() <= best.cost() && keeps) {
+          best = polished;
+        }
       }
     }
     if (best == null) {
@@ -107,12 +166,28 @@ public final class Fitter {
               + ")");
     }
     return Fit.create(
-        p,
+        full,
         canonical(form, best.theta()),
         options.level(),
         Origin.WIDE_SEARCH,
-        starts.evaluated() + extraStarts.size(),
+        starts.evaluated() + extraStarts.size() + (nested == null ? 0 : 1),
         System.nanoTime() - t0);
+  }
+
+  /** The result whose breaks are not degenerate with the lowest cost (any, if all are), or null. */
+  private static Refiner.Result better(Problem p, List<Refiner.Result> results) {
+    Refiner.Result best = null;
+    boolean bestDegenerate = true;
+    for (Refiner.Result r : results) {
+      boolean degenerate = degenerate(p, r.theta());
+      if (best == null
+          || (bestDegenerate && !degenerate)
+          || (degenerate == bestDegenerate && r.cost() < best.cost())) {
+        best = r;
+        bestDegenerate = degenerate;
+      }
+    }
+    return best;
   }
 
   /**
@@ -143,7 +218,7 @@ public final class Fitter {
                 previous.internalParameters(), Math.min(options.maxIterations(), WARM_ITERATIONS));
     double warmRmsle = p.rmsle(warm.theta());
     if (warmRmsle <= options.warmTolerance() * previous.rmsle() + 1e-4
-        && !vanishedBreak(form, warm.theta())) {
+        && !degenerate(p, warm.theta())) {
       return Fit.create(
           p,
           canonical(form, warm.theta()),
@@ -202,6 +277,27 @@ public final class Fitter {
               + n
               + " (add points or use a form with fewer breaks)");
     }
+  }
+
+  /**
+   * A break that vanished (slope change below {@link Starts#MIN_SLOPE_CHANGE}) or whose sharpness
+   * or location sits at its box limit: the optimizer ran into a wall rather than finding a break.
+   */
+  static boolean degenerate(Problem p, double[] theta) {
+    return vanishedBreak(p.form, theta) || degenerateBreak(p, theta) > 0;
+  }
+
+  /** The first break (1-based) whose sharpness or location is at its box limit, or 0. */
+  static int degenerateBreak(Problem p, double[] theta) {
+    if (p.form instanceof Bnsl b) {
+      for (int i = 1; i <= b.breaks(); i++) {
+        int k = b.indexBreak(i);
+        if (p.atLimit(k + 1, theta[k + 1]) || p.atLimit(k + 2, theta[k + 2])) {
+          return i;
+        }
+      }
+    }
+    return 0;
   }
 
   static boolean vanishedBreak(Form form, double[] theta) {

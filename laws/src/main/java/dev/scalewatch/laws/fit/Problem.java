@@ -23,6 +23,13 @@ final class Problem {
   final double tMax;
   final double lyMin;
   final double lyMax;
+
+  /**
+   * The data's stated scatter in weighted log units (the relative stderr of a point of mean
+   * weight), 0 when no positive stderr was given.
+   */
+  double statedSigma;
+
   private final double[] grad;
 
   private Problem(Form form, double[] t1, double[] t2, double[] ly, double[] sw) {
@@ -81,7 +88,56 @@ final class Problem {
       double wi = Double.isNaN(w[i]) ? (maxW > 0 ? maxW : 1.0) : w[i];
       sw[i] = mean > 0 ? Math.sqrt(wi / mean) : 1.0;
     }
-    return new Problem(form, t1, t2, ly, sw);
+    Problem p = new Problem(form, t1, t2, ly, sw);
+    p.statedSigma = s.hasStderr() && wsum > 0 ? 1.0 / Math.sqrt(mean) : 0.0;
+    return p;
+  }
+
+  /**
+   * This problem on at most {@code m} of its points (half spread evenly over ln x, half evenly by
+   * rank; the first and last always kept), or this problem itself when it has no more than {@code
+   * m} points. The wide search explores on it; the full problem polishes the result.
+   */
+  Problem thinned(int m) {
+    int n = t1.length;
+    if (n <= m) {
+      return this;
+    }
+    // Half of the points evenly over ln x (the shape over all decades), half evenly by rank (where
+    // the data are dense, as the full objective weighs them).
+    boolean[] keep = new boolean[n];
+    int half = m / 2;
+    int j = 0;
+    for (int g = 0; g < half; g++) {
+      double target = tMin + (tMax - tMin) * g / (half - 1);
+      while (j < n - 1 && t1[j] < target) {
+        j++;
+      }
+      keep[j] = true;
+    }
+    for (int g = 0; g < m - half; g++) {
+      keep[(int) Math.round((n - 1) * (double) g / (m - half - 1))] = true;
+    }
+    int count = 0;
+    for (boolean k : keep) {
+      count += k ? 1 : 0;
+    }
+    double[] a = new double[count];
+    double[] b = new double[count];
+    double[] c = new double[count];
+    double[] d = new double[count];
+    int i = 0;
+    for (int r = 0; r < n; r++) {
+      if (keep[r]) {
+        a[i] = t1[r];
+        b[i] = t2[r];
+        c[i] = ly[r];
+        d[i++] = sw[r];
+      }
+    }
+    Problem thin = new Problem(form, a, b, c, d);
+    thin.statedSigma = statedSigma;
+    return thin;
   }
 
   int size() {
@@ -125,6 +181,12 @@ final class Problem {
       lower[4] = 1e-4;
       upper[4] = 5;
     }
+  }
+
+  /** Whether internal parameter {@code i} sits at (within 1e-6 of) its lower or upper limit. */
+  boolean atLimit(int i, double v) {
+    double tol = 1e-6 * Math.max(1, upper[i] - lower[i]);
+    return v <= lower[i] + tol || v >= upper[i] - tol;
   }
 
   /** Clamps in place to the box limits; returns the argument. */

@@ -18,8 +18,11 @@ import org.hipparchus.util.Pair;
  */
 final class Refiner {
 
-  /** Result of one refinement. */
-  record Result(double[] theta, double cost, int evaluations) {}
+  /**
+   * Result of one refinement; {@code converged} is false when it stopped at its iteration or
+   * evaluation limit.
+   */
+  record Result(double[] theta, double cost, int evaluations, boolean converged) {}
 
   private final Problem p;
   private double[] best;
@@ -48,15 +51,16 @@ final class Refiner {
             .maxEvaluations(maxIterations * 2 + 10)
             .lazyEvaluation(false)
             .build();
+    boolean converged = true;
     try {
       new LevenbergMarquardtOptimizer()
           .withCostRelativeTolerance(1e-12)
           .withParameterRelativeTolerance(1e-12)
           .optimize(problem);
     } catch (MathIllegalStateException e) {
-      // Evaluation or iteration limit: keep the best point seen so far.
+      converged = false; // evaluation or iteration limit: keep the best point seen so far
     }
-    return new Result(best, bestCost, evaluations);
+    return new Result(best, bestCost, evaluations, converged);
   }
 
   private Pair<RealVector, RealMatrix> evaluate(RealVector point) {

@@ -6,7 +6,8 @@ import java.util.List;
  * The outcome of choosing the number of breaks, with the evidence.
  *
  * @param chosen the candidate chosen
- * @param candidates every candidate tried, by number of breaks
+ * @param candidates every candidate tried, by number of breaks, including failed and unsupported
+ *     ones (see {@link Candidate#reason()})
  * @param decidedBy which criterion decided
  * @param holdout number of largest-x points held out for the out-of-sample error
  * @param aiccMargin AICc of the best other supported candidate minus the chosen one's (positive:
@@ -27,13 +28,21 @@ public record Selection(
   public enum Criterion {
     /** Lowest out-of-sample error and lowest AICc agree. */
     BOTH,
-    /** Out-of-sample error ruled out the AICc winner. */
+    /** The lowest holdout error won although another candidate had a lower AICc. */
     HOLDOUT,
-    /** Several candidates extrapolated about equally well; the lowest AICc among them won. */
+    /** The lowest AICc won although another candidate had a lower holdout error. */
     AICC,
+    /**
+     * Neither criterion alone picked it: their sum (AICc plus holdout deviance) did, or a candidate
+     * with more breaks did not lower the sum by enough to replace it.
+     */
+    COMBINED,
     /** Too few points to hold any out; AICc alone. */
     AICC_ONLY,
-    /** No other candidate was supported: each has a slope change within its interval of 0. */
+    /**
+     * No other candidate was eligible: each failed, has a slope change within its interval of 0 or
+     * a degenerate break, or had too few points to be fitted without the held-out ones.
+     */
     ONLY_SUPPORTED
   }
 

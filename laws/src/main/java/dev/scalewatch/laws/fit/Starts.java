@@ -2,6 +2,7 @@ package dev.scalewatch.laws.fit;
 
 import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.laws.form.Chinchilla;
+import dev.scalewatch.laws.form.Form;
 import dev.scalewatch.laws.form.LogMath;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,27 @@ final class Starts {
       }
     }
     return List.copyOf(kept);
+  }
+
+  /**
+   * The fit with one break fewer ({@code anchor}, internal vector of form {@code previous}) plus
+   * one new break where it is inert: past the largest x by one span of ln x, sharp ({@code f =
+   * 0.05}), with a slope change of twice {@link #MIN_SLOPE_CHANGE}. Its effect on every point is
+   * below e^-20 of the slope change, so it fits as well as the anchor; Levenberg-Marquardt moves it
+   * only if the data pull it. Null if the anchor is not the same BNSL family with one break fewer.
+   */
+  static double[] nested(Problem p, Bnsl b, Form previous, double[] anchor) {
+    if (!(previous instanceof Bnsl a) || a.floor() != b.floor() || a.breaks() != b.breaks() - 1) {
+      return null;
+    }
+    double[] theta = new double[b.parameterCount()];
+    System.arraycopy(anchor, 0, theta, 0, anchor.length);
+    int k = b.indexBreak(b.breaks());
+    double lf = Math.log(0.05);
+    theta[k] = 2 * MIN_SLOPE_CHANGE;
+    theta[k + 1] = p.tMax + Math.max(p.span(), 1.0);
+    theta[k + 2] = lf;
+    return p.clamp(theta);
   }
 
   int evaluated() {

@@ -70,6 +70,55 @@ class EmergenceDetectorTest {
     assertThat(e.floor()).isCloseTo(0.01, within(1e-12));
   }
 
+  /**
+   * Issue 9: every family x task series of the shipped file (params axis) scanned; the 8 series
+   * flagged before stay flagged, nothing else appears, and each gets an interval on where the jump
+   * is (a sigmoid up to the peak) that lies across the jump.
+   */
+  @Test
+  void issue9ShouldFlagTheSameEightSeriesEachWithAnIntervalAcrossTheJump() throws IOException {
+    java.util.Map<String, java.util.List<double[]>> series = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(DATA).subList(1, Files.readAllLines(DATA).size())) {
+      String[] f = line.split(",");
+      if (f[2].equals("params")) {
+        series
+            .computeIfAbsent(f[0].split("\\|")[0] + " " + f[1], k -> new java.util.ArrayList<>())
+            .add(new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[5])});
+      }
+    }
+    java.util.List<String> flagged = new java.util.ArrayList<>();
+    for (var e : series.entrySet()) {
+      double bound = e.getKey().endsWith("bleu") ? 100 : 1;
+      double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
+      double[] y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
+      Emergence em =
+          EmergenceDetector.forBound(bound)
+              .detect(
+                  x, y, new dev.scalewatch.laws.fit.SigmoidFitter(0, bound, 0.95, 0.005 * bound));
+      if (!em.emergent()) {
+        assertThat(em.jumpAt().value()).isNaN();
+        continue;
+      }
+      flagged.add(e.getKey());
+      assertThat(em.sigmoid() != null).as(e.getKey()).isEqualTo(x.length >= 4);
+      assertThat(em.jumpAt().lower()).as(e.getKey() + " " + em.jumpAt()).isLessThan(em.xAfter());
+      assertThat(em.jumpAt().upper())
+          .as(e.getKey() + " " + em.jumpAt())
+          .isGreaterThan(em.xBefore());
+      assertThat(em.jumpAt().upper()).as(e.getKey() + " " + em.jumpAt()).isFinite();
+    }
+    assertThat(flagged)
+        .containsExactlyInAnyOrder(
+            "GPT-Neo/J arithmetic_2da_2_acc",
+            "GPT-Neo/J arithmetic_2dm_2_acc",
+            "GPT-Neo/J arithmetic_3da_2_acc",
+            "GPT-Neo/J arithmetic_3ds_2_acc",
+            "Pythia arithmetic_2da_2_acc",
+            "Pythia arithmetic_3ds_2_acc",
+            "Llama-2 word_unscrambling_2_exact_match",
+            "Falcon ipa_transliterate_2_bleu");
+  }
+
   /** Column {@code col} (3 = x, 5 = y) of the rows of one family, task and the params axis. */
   static double[] column(String family, String task, int col) throws IOException {
     return Files.readAllLines(DATA).stream()
