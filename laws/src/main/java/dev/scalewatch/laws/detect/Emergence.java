@@ -46,24 +46,15 @@ public record Emergence(
 
   /** This result with the jump between the two scales around it (geometric midpoint), no fit. */
   Emergence withJumpBetweenScales() {
-    return new Emergence(
-        emergent,
-        xBefore,
-        xAfter,
-        floor,
-        spreadBefore,
-        jump,
-        jumpPerDecade,
-        largestEarlierStep,
-        peakAfter,
-        fallsBack,
-        reason,
-        new Parameter("xMid", Math.sqrt(xBefore * xAfter), xBefore, xAfter),
-        null);
+    return withJump(new Parameter("xMid", Math.sqrt(xBefore * xAfter), xBefore, xAfter), null);
   }
 
   /** This result with the sigmoid fit and where it puts the jump. */
   Emergence withSigmoid(SigmoidFit fit) {
+    return withJump(fit.midpoint(), fit);
+  }
+
+  private Emergence withJump(Parameter at, SigmoidFit fit) {
     return new Emergence(
         emergent,
         xBefore,
@@ -76,7 +67,7 @@ public record Emergence(
         peakAfter,
         fallsBack,
         reason,
-        fit.midpoint(),
+        at,
         fit);
   }
 }
