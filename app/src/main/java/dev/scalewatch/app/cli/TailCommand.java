@@ -113,7 +113,7 @@ public final class TailCommand implements Callable<Integer> {
           }
         }
         out.flush();
-        if (exitAtEnd && records.isEmpty() && atEnd(consumer, partitions)) {
+        if (exitAtEnd && records.isEmpty() && TopicFollower.atEnd(consumer, partitions)) {
           break;
         }
       }
@@ -149,12 +149,6 @@ public final class TailCommand implements Callable<Integer> {
       out.println(
           record.partition() + "@" + record.offset() + " " + key + " " + AvroJson.toJson(value));
     }
-  }
-
-  /** Under read_committed the end offset is the last stable offset, past any commit marker. */
-  private static boolean atEnd(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-    return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
   }
 
   private Map<String, Object> consumerConfig() {

@@ -67,7 +67,11 @@ final class TopicFollower<T extends SpecificRecordBase> {
     }
   }
 
-  private static boolean atEnd(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
+  /**
+   * Whether every partition's position reached its end offset; under read_committed that is the
+   * last stable offset, past any commit marker (a consumer waiting to read the last offset hangs).
+   */
+  static boolean atEnd(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
     return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
   }
