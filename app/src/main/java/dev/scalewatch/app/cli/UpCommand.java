@@ -3,6 +3,7 @@ package dev.scalewatch.app.cli;
 import dev.scalewatch.app.config.ByteSize;
 import dev.scalewatch.app.config.JobSettings;
 import dev.scalewatch.app.config.StackConfig;
+import dev.scalewatch.app.config.StoreSettings;
 import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
@@ -105,8 +106,45 @@ public final class UpCommand implements Callable<Integer> {
                     : demo ? DEMO_STALL_GAP_SECONDS : DEFAULT_STALL_GAP_SECONDS),
             Duration.ofMillis(checkpointIntervalMillis),
             JobSettings.parseTargets(sweepTargets),
-            PointSelection.parse(sweepPoint)));
+            PointSelection.parse(sweepPoint)),
+        storeSettings());
   }
+
+  private StoreSettings storeSettings() {
+    if (spec != null && spec.commandLine().getParseResult().hasMatchedOption("--store-password")) {
+      throw new IllegalArgumentException(
+          "--store-password is not taken on the command line, where other users see it in the"
+              + " process list: set SCALEWATCH_STORE_PASSWORD or store-password in the config"
+              + " file");
+    }
+    return new StoreSettings(storeUrl, storeUser, storePassword);
+  }
+
+  @Option(
+      names = "--store-url",
+      paramLabel = "JDBC-URL",
+      defaultValue = "",
+      description =
+          "Keep the store in PostgreSQL instead of the embedded DuckDB file under --data-dir:"
+              + " jdbc:postgresql://host:port/database (default: DuckDB). The database must exist;"
+              + " up creates the tables.")
+  String storeUrl;
+
+  @Option(
+      names = "--store-user",
+      defaultValue = "",
+      description = "PostgreSQL user of --store-url (default: the driver's, the OS user).")
+  String storeUser;
+
+  // Never shown: its description has no default value, and StoreSettings hides it.
+  @Option(
+      names = "--store-password",
+      paramLabel = "PASSWORD",
+      defaultValue = "",
+      description =
+          "PostgreSQL password of --store-user, from SCALEWATCH_STORE_PASSWORD or the config file"
+              + " key store-password only (refused as a flag); never printed.")
+  String storePassword;
 
   static final long DEFAULT_STALL_GAP_SECONDS = 600;
   static final long DEMO_STALL_GAP_SECONDS = 20;
@@ -237,6 +275,7 @@ public final class UpCommand implements Callable<Integer> {
             ? "no tokens: set --gateway-tokens project=token to accept batches"
             : "projects " + config.gateway().projectsByToken().values().stream().sorted().toList());
     out.printf("api       %s/api/{runs,fits,alerts}%n", stack.httpUrl());
+    out.printf("store     %s%n", stack.storeLocation());
     out.printf("data      %s%n", config.dataDirectory().toAbsolutePath().normalize());
     out.printf(
         java.util.Locale.ROOT,

@@ -23,6 +23,7 @@ import java.util.Map;
  *     refused (see {@code DiskGuard})
  * @param gateway tokens and limits of the HTTP ingest gateway
  * @param jobs what the user sets of the stream jobs
+ * @param store where the store lives: DuckDB under the data directory, or PostgreSQL
  */
 public record StackConfig(
     Path dataDirectory,
@@ -35,7 +36,8 @@ public record StackConfig(
     int partitions,
     long minFreeDiskBytes,
     GatewayConfig gateway,
-    JobSettings jobs) {
+    JobSettings jobs,
+    StoreSettings store) {
 
   public StackConfig {
     if (dataDirectory == null) {
@@ -57,6 +59,9 @@ public record StackConfig(
     }
     if (jobs == null) {
       throw new IllegalArgumentException("jobs settings must be set");
+    }
+    if (store == null) {
+      throw new IllegalArgumentException("store settings must be set");
     }
     if (partitions < 1 || partitions > 1024) {
       throw new IllegalArgumentException(
@@ -86,7 +91,8 @@ public record StackConfig(
         DEFAULT_MIN_FREE_DISK_BYTES,
         new GatewayConfig(
             projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES),
-        JobSettings.DEFAULTS);
+        JobSettings.DEFAULTS,
+        StoreSettings.EMBEDDED);
   }
 
   /** A copy with another stall gap. */
@@ -102,7 +108,25 @@ public record StackConfig(
         partitions,
         minFreeDiskBytes,
         gateway,
-        jobs.withStallGap(gap));
+        jobs.withStallGap(gap),
+        store);
+  }
+
+  /** A copy with another store. */
+  public StackConfig withStore(StoreSettings otherStore) {
+    return new StackConfig(
+        dataDirectory,
+        host,
+        kafkaPort,
+        controllerPort,
+        registryPort,
+        httpPort,
+        flinkPort,
+        partitions,
+        minFreeDiskBytes,
+        gateway,
+        jobs,
+        otherStore);
   }
 
   private static void requirePort(String name, int port) {

@@ -32,12 +32,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole ScaleWatch stack in one process: KRaft broker, schema registry, the Kafka Streams
  * normalizer, one Flink MiniCluster running the stream jobs (run monitor, sweep fitter), the store
- * (DuckDB under {@code <data>/store}) with the sink that fills it, and the HTTP server (health, the
- * ingest gateway and the store's JSON API), with every piece of state under {@link
- * StackConfig#dataDirectory()}.
+ * (DuckDB under {@code <data>/store}, or PostgreSQL) with the sink that fills it, and the HTTP
+ * server (health, the ingest gateway and the store's JSON API), with every piece of state under
+ * {@link StackConfig#dataDirectory()}.
  *
- * <p>Start order follows dependencies (data directory lock and a check that every port is free,
- * disk guard, broker, topics, registry, normalizer, Flink, store and its sink, HTTP); {@link
+ * <p>Start order follows dependencies (data directory lock, a check that every port is free, the
+ * store, disk guard, broker, topics, registry, normalizer, Flink, store and its sink, HTTP); {@link
  * #close()} stops them in reverse. If a component fails to start, the ones already started are
  * stopped and the cause is thrown. Not thread-safe: start and close from one thread (close is
  * idempotent).
@@ -78,6 +78,8 @@ public final class EmbeddedStack implements AutoCloseable {
     var data = config.dataDirectory();
     track(DataDirectoryLock.acquire(data));
     PortPreflight.requireFree(config.host(), portsByFlag(config));
+    // Before the broker: an unreachable database is a one-line refusal with nothing started.
+    store = track(StoreOpening.open(config.store(), data));
     DiskGuard disk = track(DiskGuard.start(data, config.minFreeDiskBytes(), DISK_CHECK_INTERVAL));
     broker =
         track(
@@ -107,7 +109,6 @@ public final class EmbeddedStack implements AutoCloseable {
                 NormalizerConfig.of(
                     broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
-    store = track(Store.openDuckDb(data.resolve("store").resolve("scalewatch.duckdb")));
     storeSink = track(StoreSink.start(broker.bootstrapServers(), registryClient, store));
     health =
         new Health()
@@ -208,6 +209,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public EmbeddedFlink flink() {
     return flink;
+  }
+
+  /** The DuckDB file or the PostgreSQL URL (without its password). */
+  public String storeLocation() {
+    return store.location();
   }
 
   /** The store's sink: what it wrote and skipped since the stack started. */

@@ -27,7 +27,8 @@ class StackConfigTest {
                     4,
                     StackConfig.DEFAULT_MIN_FREE_DISK_BYTES,
                     GATEWAY,
-                    JobSettings.DEFAULTS))
+                    JobSettings.DEFAULTS,
+                    StoreSettings.EMBEDDED))
         .hasMessage("kafka-port must be between 0 and 65535: 70000 (0 picks a free port)");
   }
 
@@ -60,6 +61,32 @@ class StackConfigTest {
   }
 
   @Test
+  void shouldRejectAStoreUrlOfAnotherDatabaseNamingTheSettingWithoutThePassword() {
+    assertThatThrownBy(
+            () -> StoreSettings.postgres("jdbc:mysql://db/sw?user=a&password=secret", "", ""))
+        .hasMessage(
+            "store-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database) or"
+                + " empty for the embedded DuckDB: 'jdbc:mysql://db/sw?user=a'");
+  }
+
+  @Test
+  void shouldNeverShowTheStorePassword() {
+    StoreSettings store =
+        StoreSettings.postgres("jdbc:postgresql://db:5432/sw?password=inurl", "sw", "secret");
+    org.assertj.core.api.Assertions.assertThat(store.toString())
+        .isEqualTo("StoreSettings[url=jdbc:postgresql://db:5432/sw, user=sw, password=***]")
+        .doesNotContain("secret", "inurl");
+    org.assertj.core.api.Assertions.assertThat(store.login().getProperty("password"))
+        .isEqualTo("secret");
+  }
+
+  @Test
+  void shouldRejectAStoreUserWithoutAStoreUrl() {
+    assertThatThrownBy(() -> new StoreSettings("", "sw", ""))
+        .hasMessageContaining("store-user and store-password need store-url");
+  }
+
+  @Test
   void shouldRejectZeroPartitions() {
     assertThatThrownBy(
             () ->
@@ -74,7 +101,8 @@ class StackConfigTest {
                     0,
                     StackConfig.DEFAULT_MIN_FREE_DISK_BYTES,
                     GATEWAY,
-                    JobSettings.DEFAULTS))
+                    JobSettings.DEFAULTS,
+                    StoreSettings.EMBEDDED))
         .hasMessageContaining("partitions must be between 1 and 1024: 0");
   }
 }

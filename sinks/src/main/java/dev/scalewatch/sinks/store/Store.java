@@ -70,12 +70,22 @@ public final class Store implements AutoCloseable {
 
   /**
    * Opens a store over a JDBC URL (e.g. {@code jdbc:postgresql://host/db}), one connection per
-   * call, and creates its tables. The driver must be on the class path.
+   * call, and creates its tables. The driver must be on the class path (PostgreSQL's is). User and
+   * password go in {@code properties} ({@code user}, {@code password}).
+   *
+   * @throws SQLException if the database cannot be reached or refuses the login or the tables
    */
   public static Store openJdbc(String url, Properties properties) throws SQLException {
-    Store store = new Store(url, () -> DriverManager.getConnection(url, properties), () -> {});
+    Store store =
+        new Store(
+            withoutPassword(url), () -> DriverManager.getConnection(url, properties), () -> {});
     store.createTables();
     return store;
+  }
+
+  /** The URL with any {@code password=...} parameter removed, fit for logs and /health. */
+  public static String withoutPassword(String url) {
+    return url.replaceAll("(?i)([?&;])password=[^&;]*[&;]?", "$1").replaceAll("[?&;]$", "");
   }
 
   private void createTables() throws SQLException {
@@ -98,7 +108,7 @@ public final class Store implements AutoCloseable {
     return connections;
   }
 
-  /** The DuckDB file or the JDBC URL. */
+  /** The DuckDB file or the JDBC URL (without its password). */
   public String location() {
     return location;
   }
