@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scalewatch.app.testing.PostgresServer;
+import dev.scalewatch.app.testing.RunningPostgres;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.AlertState;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StoreDashboardIT {
 
-  @RegisterExtension static final PostgresServer postgres = new PostgresServer();
+  @RegisterExtension static final RunningPostgres postgres = new RunningPostgres();
 
   static final Path DASHBOARD = Path.of("..", "grafana", "dashboards", "scalewatch-store.json");
   static final String DATASOURCE_UID = "postgres";

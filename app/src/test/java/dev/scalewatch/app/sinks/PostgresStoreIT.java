@@ -11,6 +11,7 @@ import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.app.embedded.StartRefusedException;
 import dev.scalewatch.app.testing.PostgresServer;
+import dev.scalewatch.app.testing.RunningPostgres;
 import dev.scalewatch.ingest.gateway.GatewayConfig;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -52,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PostgresStoreIT {
 
-  @RegisterExtension static final PostgresServer postgres = new PostgresServer();
+  @RegisterExtension static final RunningPostgres postgres = new RunningPostgres();
 
   private static final List<String> STORED_TOPICS =
       List.of(Topics.RUNS, Topics.METRICS, Topics.EVALS, Topics.FITS, Topics.ALERTS);

@@ -17,24 +17,20 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real PostgreSQL server for the tests of a class, started from the Debian package's binaries
- * ({@code /usr/lib/postgresql/<version>/bin}, the newest version): {@code @RegisterExtension static
- * final PostgresServer postgres = new PostgresServer();}, then {@link #createDatabase} and {@link
- * #jdbcUrl}. It runs in a fresh temporary directory, on a free port of 127.0.0.1 and with its
- * socket in that directory, so a cluster the package started itself (port 5432) does not matter;
- * user {@value #USER} with password {@value #PASSWORD} (md5 over TCP). Stopped and deleted after
- * the class.
+ * A real PostgreSQL server, started from the Debian package's binaries ({@code
+ * /usr/lib/postgresql/<version>/bin}, the newest version) by {@link #start}; then {@link
+ * #createDatabase} and {@link #jdbcUrl}. Tests take it through {@link RunningPostgres}. It runs in
+ * a fresh temporary directory, on a free port of 127.0.0.1 and with its socket in that directory,
+ * so a cluster the package started itself (port 5432) does not matter; user {@value #USER} with
+ * password {@value #PASSWORD} (md5 over TCP). Stopped and deleted after the class.
  *
  * <p>{@code initdb} refuses to run as root: as root (CI) the server runs as the OS user {@code
  * postgres} through {@code runuser}, in a directory that user owns. Without the binaries, {@link
- * #beforeAll} fails the test naming the package to install; it never skips.
+ * #start} throws naming the package to install, so a test fails instead of skipping.
  */
-public final class PostgresServer implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresServer {
 
   public static final String USER = "scalewatch";
   public static final String PASSWORD = "scalewatch-test";
@@ -49,17 +45,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
   private int port;
   private boolean asRoot;
 
-  @Override
-  public void beforeAll(ExtensionContext context) throws Exception {
-    start();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) throws Exception {
-    stop();
-  }
-
-  /** Starts the server (for use outside JUnit, e.g. a load generator); {@link #stop} ends it. */
+  /** Starts the server; {@link #stop} ends it. */
   public void start() throws IOException, InterruptedException {
     bin = binaries();
     asRoot = isRoot();

@@ -53,6 +53,16 @@ class StoreTest {
   }
 
   @Test
+  void shouldLeaveThePasswordOutOfAJdbcUrlItShows() {
+    assertThat(Store.withoutPassword("jdbc:postgresql://db/sw?password=s3cret"))
+        .isEqualTo("jdbc:postgresql://db/sw");
+    assertThat(Store.withoutPassword("jdbc:postgresql://db/sw?user=a&PASSWORD=s3cret&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/sw?user=a&ssl=true");
+    assertThat(Store.withoutPassword("jdbc:postgresql://db/sw?user=a&password=s3cret"))
+        .isEqualTo("jdbc:postgresql://db/sw?user=a");
+  }
+
+  @Test
   void shouldWriteEachRecordOnceWhenTheSameBatchIsWrittenTwice() throws Exception {
     writer.write(everything());
     writer.write(everything());
