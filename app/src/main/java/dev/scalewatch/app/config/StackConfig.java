@@ -97,23 +97,15 @@ public record StackConfig(
 
   /** A copy with another stall gap. */
   public StackConfig withStallGap(Duration gap) {
-    return new StackConfig(
-        dataDirectory,
-        host,
-        kafkaPort,
-        controllerPort,
-        registryPort,
-        httpPort,
-        flinkPort,
-        partitions,
-        minFreeDiskBytes,
-        gateway,
-        jobs.withStallGap(gap),
-        store);
+    return with(jobs.withStallGap(gap), store);
   }
 
   /** A copy with another store. */
   public StackConfig withStore(StoreSettings otherStore) {
+    return with(jobs, otherStore);
+  }
+
+  private StackConfig with(JobSettings otherJobs, StoreSettings otherStore) {
     return new StackConfig(
         dataDirectory,
         host,
@@ -125,7 +117,7 @@ public record StackConfig(
         partitions,
         minFreeDiskBytes,
         gateway,
-        jobs,
+        otherJobs,
         otherStore);
   }
 
