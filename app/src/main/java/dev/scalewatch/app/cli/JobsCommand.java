@@ -65,6 +65,15 @@ public final class JobsCommand implements Runnable {
     Path checkpointDirectory;
 
     @Option(
+        names = "--parallelism",
+        defaultValue = "1",
+        description =
+            "Subtasks of each job's operators, each in a task slot: at most the topics' partition"
+                + " count; keep free slots on the other TaskManagers for a job to restart on"
+                + " when one fails (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
         names = "--upgrade",
         description = "Replace running jobs of the same name, keeping their state (a savepoint).")
     boolean upgrade;
@@ -88,7 +97,8 @@ public final class JobsCommand implements Runnable {
               .build();
       try (FlinkClusterJobs cluster = FlinkClusterJobs.connect(flinkRest)) {
         for (FlinkClusterJobs.Job job : FlinkClusterJobs.ALL) {
-          FlinkClusterJobs.Submitted submitted = cluster.submit(job, config, upgrade, jars);
+          FlinkClusterJobs.Submitted submitted =
+              cluster.submit(job, config, parallelism, upgrade, jars);
           out.printf(
               "%-24s %s%s%n",
               submitted.name(),

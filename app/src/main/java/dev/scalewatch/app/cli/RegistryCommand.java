@@ -4,7 +4,6 @@ import dev.scalewatch.registry.EmbeddedSchemaRegistry;
 import dev.scalewatch.registry.RegistryConfig;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,19 +49,10 @@ public final class RegistryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     EmbeddedSchemaRegistry registry =
         EmbeddedSchemaRegistry.start(RegistryConfig.of(bootstrapServers, host, port));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  registry.close();
-                  stopped.countDown();
-                },
-                "scalewatch-registry-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
     out.printf("registry  %s on %s%n", registry.url(), bootstrapServers);
     out.flush();
-    stopped.await();
+    UntilStopped.await("scalewatch-registry", registry);
     return 0;
   }
 }

@@ -71,11 +71,12 @@ public final class FlinkClusterJobs implements AutoCloseable {
   }
 
   /**
-   * Submits {@code job} built with {@code config}. A job of the same name that still runs is
-   * refused, unless {@code upgrade}: then it is stopped with a savepoint under {@code
-   * <checkpoints>/savepoints} and the new job starts from it.
+   * Submits {@code job} built with {@code config}, each operator with {@code parallelism} subtasks.
+   * A job of the same name that still runs is refused, unless {@code upgrade}: then it is stopped
+   * with a savepoint under {@code <checkpoints>/savepoints} and the new job starts from it.
    */
-  public Submitted submit(Job job, JobsConfig config, boolean upgrade, List<Path> jars)
+  public Submitted submit(
+      Job job, JobsConfig config, int parallelism, boolean upgrade, List<Path> jars)
       throws Exception {
     Optional<JobID> current = running(job.name());
     Optional<String> savepoint = Optional.empty();
@@ -98,6 +99,8 @@ public final class FlinkClusterJobs implements AutoCloseable {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(
             StreamJobs.jobConfiguration(config, job.name()));
+    // Set explicitly: a client-side environment would default to this machine's core count.
+    env.setParallelism(parallelism);
     job.build().accept(env, config);
     var streamGraph = env.getStreamGraph();
     streamGraph.setJobName(job.name());

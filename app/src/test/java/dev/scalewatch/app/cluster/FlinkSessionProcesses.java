@@ -64,6 +64,8 @@ public final class FlinkSessionProcesses implements AutoCloseable {
     settings.put("taskmanager.memory.process.size", "1024m");
     settings.put("taskmanager.numberOfTaskSlots", String.valueOf(slots));
     settings.put("parallelism.default", "1");
+    // Spread slots over the TaskManagers, so that losing one leaves room for what ran on it.
+    settings.put("taskmanager.load-balance.mode", "slots");
   }
 
   /**
@@ -179,6 +181,20 @@ public final class FlinkSessionProcesses implements AutoCloseable {
     StringBuilder yaml = new StringBuilder();
     settings.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
     Files.writeString(directory.resolve("config.yaml"), yaml);
+    // INFO, unlike the tests' own WARN: job state changes and restores are what a failure needs.
+    Files.writeString(
+        logConfiguration(),
+        String.join(
+            "\n",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.console.ref = console",
+            "appender.console.type = Console",
+            "appender.console.name = console",
+            "appender.console.layout.type = PatternLayout",
+            "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n",
+            "logger.pekko.name = org.apache.pekko",
+            "logger.pekko.level = WARN",
+            ""));
   }
 
   private void startJobManager() throws IOException {
@@ -190,7 +206,7 @@ public final class FlinkSessionProcesses implements AutoCloseable {
         JavaProcess.start(
             "flink-jobmanager",
             directory.resolve("jobmanager.log"),
-            splitArguments(JobManagerProcessUtils.generateJvmParametersStr(spec, config)),
+            jvmOptions(JobManagerProcessUtils.generateJvmParametersStr(spec, config)),
             "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
             arguments);
   }
@@ -206,9 +222,19 @@ public final class FlinkSessionProcesses implements AutoCloseable {
         JavaProcess.start(
             "flink-taskmanager-" + index,
             directory.resolve("taskmanager-" + index + ".log"),
-            splitArguments(ProcessMemoryUtils.generateJvmParametersStr(spec)),
+            jvmOptions(ProcessMemoryUtils.generateJvmParametersStr(spec)),
             "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
             arguments);
+  }
+
+  private Path logConfiguration() {
+    return directory.resolve("log4j2.properties");
+  }
+
+  private List<String> jvmOptions(String memoryParameters) {
+    List<String> options = new ArrayList<>(splitArguments(memoryParameters));
+    options.add("-Dlog4j.configurationFile=" + logConfiguration());
+    return options;
   }
 
   private static List<String> splitArguments(String line) {

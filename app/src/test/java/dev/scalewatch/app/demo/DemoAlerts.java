@@ -32,37 +32,74 @@ public final class DemoAlerts {
     return STAGED.stream().allMatch(staged -> alerts.stream().anyMatch(staged));
   }
 
-  /** Asserts the alerts are exactly the staged ones: each once, in its state, none for controls. */
+  /** The alerts of one project. */
+  public static List<Alert> ofProject(List<Alert> alerts, String project) {
+    return alerts.stream().filter(a -> a.getProject().equals(project)).toList();
+  }
+
+  /**
+   * Asserts the alerts are exactly the staged ones, as the demo raises them when its events arrive
+   * in the order sent: {@link #assertStagedOnce}, and the emergence placed between the two sizes
+   * the accuracy jumps between (2.8B and 6.9B parameters).
+   */
   public static void assertAsStaged(List<Alert> alerts) {
-    assertThat(alerts).allSatisfy(a -> assertThat(a.getProject()).isEqualTo(DemoFeed.PROJECT));
+    assertStagedOnce(alerts);
+    Alert emergent = alerts.stream().filter(emergence).findFirst().orElseThrow();
+    assertThat(emergent.getPredictedXInterval().getLower()).isEqualTo(2.8e9, Offset.offset(1e6));
+    assertThat(emergent.getPredictedXInterval().getUpper()).isEqualTo(6.9e9, Offset.offset(1e6));
+  }
+
+  /**
+   * Asserts each staged alert arrived once, in its state, and nothing for the controls. The
+   * emergence's interval contains the staged jump; it is wider when a size arrived late (a
+   * partition held back while its normalizer was replaced), since the alert fires on what is known.
+   */
+  public static void assertStagedOnce(List<Alert> alerts) {
+    String all = "alerts " + alerts.stream().map(DemoAlerts::identity).toList();
+    assertThat(alerts).extracting(Alert::getProject).containsOnly(alerts.get(0).getProject());
 
     List<Alert> emergent = alerts.stream().filter(emergence).toList();
     assertThat(emergent)
+        .as(all)
         .extracting(Alert::getTask, Alert::getState)
         .containsExactly(tuple(DemoFeed.EMERGENT_TASK, AlertState.FIRING));
     assertThat(emergent.get(0).getLabels()).containsEntry("model_family", DemoFeed.FAMILY);
-    assertThat(emergent.get(0).getPredictedXInterval().getLower())
-        .isEqualTo(2.8e9, Offset.offset(1e6));
+    assertThat(emergent.get(0).getPredictedXInterval().getLower()).isLessThanOrEqualTo(2.8e9 + 1e6);
     assertThat(emergent.get(0).getPredictedXInterval().getUpper())
-        .isEqualTo(6.9e9, Offset.offset(1e6));
-    assertThat(alerts).extracting(Alert::getTask).doesNotContain(DemoFeed.CONTROL_TASK);
+        .isGreaterThanOrEqualTo(6.9e9 - 1e6);
+    assertThat(alerts).as(all).extracting(Alert::getTask).doesNotContain(DemoFeed.CONTROL_TASK);
 
     assertThat(alerts)
+        .as(all)
         .filteredOn(a -> a.getKind() == AlertKind.LOSS_SPIKE)
         .extracting(Alert::getRunId, Alert::getState)
         .containsExactly(
             tuple(DemoFeed.SPIKE_RECOVERS, AlertState.FIRING),
             tuple(DemoFeed.SPIKE_RECOVERS, AlertState.RESOLVED));
     assertThat(alerts)
+        .as(all)
         .filteredOn(divergence)
         .extracting(Alert::getRunId, Alert::getState)
         .containsExactly(tuple(DemoFeed.DIVERGES, AlertState.FIRING));
     assertThat(alerts)
+        .as(all)
         .filteredOn(stall)
         .extracting(Alert::getRunId, Alert::getState)
         .containsExactly(tuple(DemoFeed.STALLS, AlertState.FIRING));
     assertThat(alerts)
+        .as(all)
         .extracting(Alert::getRunId)
         .doesNotContain(DemoFeed.ONE_STEP_BLIP, DemoFeed.SMOOTH_CONTROL);
+  }
+
+  /** What makes two alerts the same across projects: kind, run, task and state. */
+  public static String identity(Alert alert) {
+    return alert.getKind()
+        + " "
+        + alert.getRunId()
+        + " "
+        + alert.getTask()
+        + " "
+        + alert.getState();
   }
 }

@@ -72,6 +72,7 @@ class DemoIT {
         firstSeen);
     Thread.sleep(3000); // nothing more may follow for the controls
     alerts = readAlerts();
+    assertThat(alerts).extracting(Alert::getProject).containsOnly(DemoFeed.PROJECT);
     DemoAlerts.assertAsStaged(alerts);
   }
 
