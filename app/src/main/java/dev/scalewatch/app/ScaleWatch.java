@@ -2,7 +2,10 @@ package dev.scalewatch.app;
 
 import dev.scalewatch.app.cli.AlertsCommand;
 import dev.scalewatch.app.cli.FitsCommand;
+import dev.scalewatch.app.cli.JobsCommand;
+import dev.scalewatch.app.cli.NormalizerCommand;
 import dev.scalewatch.app.cli.ProduceCommand;
+import dev.scalewatch.app.cli.RegistryCommand;
 import dev.scalewatch.app.cli.ReplayCommand;
 import dev.scalewatch.app.cli.TailCommand;
 import dev.scalewatch.app.cli.UpCommand;
@@ -32,7 +35,10 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       FitCommand.class,
       AlertsCommand.class,
-      FitsCommand.class
+      FitsCommand.class,
+      RegistryCommand.class,
+      NormalizerCommand.class,
+      JobsCommand.class
     })
 public final class ScaleWatch implements Runnable {
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * A {@link SchemaLog} in a compacted single-partition Kafka topic.
  *
- * <p>The topic is created if missing (1 partition, replication factor 1, {@code
+ * <p>The topic is created if missing (1 partition, the broker's default replication factor, {@code
  * cleanup.policy=compact}). {@link #replay} reads partition 0 from the beginning to the end offset
  * taken when it starts; it assumes this registry is the only writer. {@link #append} waits for the
  * broker's acknowledgement ({@code acks=all}, idempotent). Failures become {@link
@@ -135,7 +136,7 @@ final class KafkaSchemaLog implements SchemaLog {
         return;
       }
       NewTopic newTopic =
-          new NewTopic(topic, 1, (short) 1)
+          new NewTopic(topic, Optional.of(1), Optional.empty())
               .configs(
                   Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       admin.createTopics(List.of(newTopic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -39,8 +39,8 @@ public interface SchemaLog extends AutoCloseable {
   }
 
   /**
-   * Returns a log in a Kafka topic, created if missing (1 partition, replication factor 1, {@code
-   * cleanup.policy=compact}).
+   * Returns a log in a Kafka topic, created if missing (1 partition, the broker's default
+   * replication factor, {@code cleanup.policy=compact}).
    *
    * @param bootstrapServers the brokers, e.g. {@code localhost:9092}
    * @param topic the topic, normally {@code _schemas}

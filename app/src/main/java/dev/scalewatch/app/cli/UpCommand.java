@@ -1,21 +1,19 @@
 package dev.scalewatch.app.cli;
 
 import dev.scalewatch.app.config.ByteSize;
-import dev.scalewatch.app.config.JobSettings;
 import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.config.StoreSettings;
 import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.ingest.gateway.GatewayConfig;
-import dev.scalewatch.jobs.sweep.PointSelection;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,6 +34,8 @@ import picocli.CommandLine.Spec;
 public final class UpCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+
+  @Mixin JobOptions jobs = new JobOptions();
 
   @Option(
       names = "--data-dir",
@@ -99,14 +99,7 @@ public final class UpCommand implements Callable<Integer> {
         ByteSize.parse("--min-free-disk", minFreeDisk),
         new GatewayConfig(
             GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes),
-        new JobSettings(
-            Duration.ofSeconds(
-                stallGapSeconds != null
-                    ? stallGapSeconds
-                    : demo ? DEMO_STALL_GAP_SECONDS : DEFAULT_STALL_GAP_SECONDS),
-            Duration.ofMillis(checkpointIntervalMillis),
-            JobSettings.parseTargets(sweepTargets),
-            PointSelection.parse(sweepPoint)),
+        jobs.settings(demo),
         storeSettings());
   }
 
@@ -146,21 +139,6 @@ public final class UpCommand implements Callable<Integer> {
               + " key store-password only (refused as a flag); never printed.")
   String storePassword;
 
-  static final long DEFAULT_STALL_GAP_SECONDS = 600;
-  static final long DEMO_STALL_GAP_SECONDS = 20;
-
-  @Option(
-      names = "--stall-gap",
-      paramLabel = "SECONDS",
-      description =
-          "A run that sends nothing for this many seconds without finishing raises a stall alert"
-              + " (default: "
-              + DEFAULT_STALL_GAP_SECONDS
-              + ", or "
-              + DEMO_STALL_GAP_SECONDS
-              + " with --demo).")
-  Long stallGapSeconds;
-
   @Option(
       names = "--demo",
       description =
@@ -169,40 +147,11 @@ public final class UpCommand implements Callable<Integer> {
               + " live-looking runs (a loss spike that recovers, a one-step blip, a divergence to"
               + " NaN, a stall, a smooth control). Its alerts arrive within about a minute; watch"
               + " them with 'scalewatch alerts --follow'. Sets --stall-gap to "
-              + DEMO_STALL_GAP_SECONDS
+              + JobOptions.DEMO_STALL_GAP_SECONDS
               + " s unless given. The events are the same every time: on a data directory that"
               + " already played it the normalizer drops them as duplicates, so use a fresh"
               + " --data-dir to watch it again.")
   boolean demo;
-
-  @Option(
-      names = "--checkpoint-interval",
-      paramLabel = "MILLIS",
-      defaultValue = "1000",
-      description =
-          "How often the stream jobs checkpoint; fits and alerts are published at checkpoints"
-              + " (exactly once), so this bounds their latency from below (default: ${DEFAULT-VALUE}).")
-  long checkpointIntervalMillis;
-
-  @Option(
-      names = "--sweep-targets",
-      paramLabel = "NAME=VALUE[,...]",
-      defaultValue = "",
-      description =
-          "Target values by task or metric, e.g. hellaswag=0.8,loss=2.1: every sweep fit of that"
-              + " task or metric carries the x (parameters, tokens, compute) needed to reach it,"
-              + " with an interval (default: none).")
-  String sweepTargets;
-
-  @Option(
-      names = "--sweep-point",
-      paramLabel = "latest|step:N|tokens:N",
-      defaultValue = "latest",
-      description =
-          "Which eval of each run is its point in a sweep across runs: its latest, or the one at"
-              + " step N or at N tokens, so runs are compared at the same point of training"
-              + " (default: ${DEFAULT-VALUE}).")
-  String sweepPoint;
 
   @Option(
       names = "--min-free-disk",

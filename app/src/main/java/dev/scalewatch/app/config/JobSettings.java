@@ -39,6 +39,15 @@ public record JobSettings(
     }
   }
 
+  /** Sets these settings on {@code builder} and returns it. */
+  public JobsConfig.Builder applyTo(JobsConfig.Builder builder) {
+    return builder
+        .stallGap(stallGap)
+        .checkpointInterval(checkpointInterval)
+        .targets(targets)
+        .pointAt(pointAt);
+  }
+
   /** A copy with another stall gap. */
   public JobSettings withStallGap(Duration gap) {
     return new JobSettings(gap, checkpointInterval, targets, pointAt);

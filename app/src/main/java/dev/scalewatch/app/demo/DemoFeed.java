@@ -101,17 +101,24 @@ public final class DemoFeed {
    * @throws IllegalArgumentException if the interval is not positive
    */
   public static List<Timed> events(Instant start, Duration pointInterval) {
+    return events(start, pointInterval, PROJECT);
+  }
+
+  /**
+   * As {@link #events(Instant, Duration)}, in another project (the demo again, or side by side).
+   */
+  public static List<Timed> events(Instant start, Duration pointInterval, String project) {
     Objects.requireNonNull(start, "start");
     if (pointInterval == null || pointInterval.isZero() || pointInterval.isNegative()) {
       throw new IllegalArgumentException("demo point interval must be > 0: " + pointInterval);
     }
     List<Timed> events = new ArrayList<>();
     for (String runId : LIVE_RUNS) {
-      events.add(new Timed(Duration.ZERO, liveRun(runId, RunStatus.RUNNING, start, null)));
+      events.add(new Timed(Duration.ZERO, liveRun(project, runId, RunStatus.RUNNING, start, null)));
     }
     for (int i = 0; i < SIZES.size(); i++) {
       Duration at = pointInterval.multipliedBy((long) SWEEP_EVERY_POINTS * (i + 1));
-      sweepRun(i, start.plus(at)).forEach(e -> events.add(new Timed(at, e)));
+      sweepRun(project, i, start.plus(at)).forEach(e -> events.add(new Timed(at, e)));
     }
     Random noise = new Random(SEED);
     for (long step = 1; step <= LAST_STEP; step++) {
@@ -136,12 +143,12 @@ public final class DemoFeed {
         if (runId.equals(DIVERGES) && step >= NAN_STEP) {
           value = Double.NaN;
         }
-        events.add(new Timed(at, point(runId, step, value, time)));
+        events.add(new Timed(at, point(project, runId, step, value, time)));
         if (runId.equals(DIVERGES) && step == DIVERGES_LAST_STEP) {
-          events.add(new Timed(at, liveRun(runId, RunStatus.FAILED, start, time)));
+          events.add(new Timed(at, liveRun(project, runId, RunStatus.FAILED, start, time)));
         }
         if (step == LAST_STEP) {
-          events.add(new Timed(at, liveRun(runId, RunStatus.FINISHED, start, time)));
+          events.add(new Timed(at, liveRun(project, runId, RunStatus.FINISHED, start, time)));
         }
       }
     }
@@ -154,9 +161,10 @@ public final class DemoFeed {
     return pointInterval.multipliedBy(LAST_STEP);
   }
 
-  private static Run liveRun(String runId, RunStatus status, Instant start, Instant end) {
+  private static Run liveRun(
+      String project, String runId, RunStatus status, Instant start, Instant end) {
     return Run.newBuilder()
-        .setProject(PROJECT)
+        .setProject(project)
         .setRunId(runId)
         .setName(runId)
         .setParameters(410_000_000L)
@@ -169,9 +177,10 @@ public final class DemoFeed {
         .build();
   }
 
-  private static MetricPoint point(String runId, long step, double value, Instant time) {
+  private static MetricPoint point(
+      String project, String runId, long step, double value, Instant time) {
     return MetricPoint.newBuilder()
-        .setProject(PROJECT)
+        .setProject(project)
         .setRunId(runId)
         .setStep(step)
         .setTokensSeen(step * TOKENS_PER_STEP)
@@ -182,13 +191,13 @@ public final class DemoFeed {
   }
 
   /** A finished sweep run of size {@code i} and its two evals. */
-  private static List<SpecificRecord> sweepRun(int i, Instant time) {
+  private static List<SpecificRecord> sweepRun(String project, int i, Instant time) {
     long parameters = SIZES.get(i);
     long tokens = 20 * parameters;
     String runId = FAMILY + "-" + label(parameters);
     Run run =
         Run.newBuilder()
-            .setProject(PROJECT)
+            .setProject(project)
             .setRunId(runId)
             .setName(runId)
             .setModelFamily(FAMILY)
@@ -203,14 +212,20 @@ public final class DemoFeed {
     long step = tokens / (1L << 21); // 2M-token batches
     return List.of(
         run,
-        eval(runId, EMERGENT_TASK, EMERGENT_ACCURACY[i], step, tokens, time),
-        eval(runId, CONTROL_TASK, controlAccuracy(parameters), step, tokens, time));
+        eval(project, runId, EMERGENT_TASK, EMERGENT_ACCURACY[i], step, tokens, time),
+        eval(project, runId, CONTROL_TASK, controlAccuracy(parameters), step, tokens, time));
   }
 
   private static EvalResult eval(
-      String runId, String task, double value, long step, long tokens, Instant time) {
+      String project,
+      String runId,
+      String task,
+      double value,
+      long step,
+      long tokens,
+      Instant time) {
     return EvalResult.newBuilder()
-        .setProject(PROJECT)
+        .setProject(project)
         .setRunId(runId)
         .setStep(step)
         .setTokensSeen(tokens)

@@ -32,10 +32,11 @@ public final class DemoPlayer implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private volatile boolean finished;
 
-  private DemoPlayer(String bootstrapServers, String registryUrl, Duration pointInterval) {
+  private DemoPlayer(
+      String bootstrapServers, String registryUrl, Duration pointInterval, String project) {
     this.registry = SchemaRegistryClients.forUrl(registryUrl);
     this.producer = new RawEventProducer(bootstrapServers, registry, Map.of());
-    this.thread = new Thread(() -> play(pointInterval), "scalewatch-demo");
+    this.thread = new Thread(() -> play(pointInterval, project), "scalewatch-demo");
     thread.setDaemon(true);
   }
 
@@ -47,14 +48,20 @@ public final class DemoPlayer implements AutoCloseable {
    */
   public static DemoPlayer start(
       String bootstrapServers, String registryUrl, Duration pointInterval) {
-    DemoPlayer player = new DemoPlayer(bootstrapServers, registryUrl, pointInterval);
+    return start(bootstrapServers, registryUrl, pointInterval, DemoFeed.PROJECT);
+  }
+
+  /** As {@link #start(String, String, Duration)}, playing the demo in {@code project}. */
+  public static DemoPlayer start(
+      String bootstrapServers, String registryUrl, Duration pointInterval, String project) {
+    DemoPlayer player = new DemoPlayer(bootstrapServers, registryUrl, pointInterval, project);
     player.thread.start();
     return player;
   }
 
-  private void play(Duration pointInterval) {
+  private void play(Duration pointInterval, String project) {
     long started = System.nanoTime();
-    List<DemoFeed.Timed> events = DemoFeed.events(Instant.now(), pointInterval);
+    List<DemoFeed.Timed> events = DemoFeed.events(Instant.now(), pointInterval, project);
     try {
       for (DemoFeed.Timed timed : events) {
         long wait = started + timed.offset().toNanos() - System.nanoTime();

@@ -10,11 +10,11 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
  * returns its existing id, so this is a no-op on restart; a changed schema must pass the subject's
  * compatibility check or the stack refuses to start.
  */
-final class ContractRegistration {
+public final class ContractRegistration {
 
   private ContractRegistration() {}
 
-  static void registerAll(SchemaRegistryClient client) {
+  public static void registerAll(SchemaRegistryClient client) {
     for (TopicSpec topic : Topics.DATA) {
       client.register(topic.valueSubject(), topic.valueSchema());
     }

@@ -118,21 +118,17 @@ public final class EmbeddedStack implements AutoCloseable {
                 "normalizer",
                 Topics.RAW + " -> normalized topics",
                 normalizer::isRunning,
-                () ->
-                    Map.of(
-                        "lagRecords", normalizer.lag(),
-                        "delayMillis", normalizer.delayMillis(),
-                        "droppedRecords", normalizer.droppedRecords()))
+                normalizer::healthDetails)
             .register("flink", flink.restAddress(), flink::isHealthy)
             .register("store", store.location(), storeSink::isRunning, storeSink::details)
             // A nearly full disk refuses new events but stops nothing: the component stays UP.
             .register("disk", disk.directory().toString(), () -> true, disk::details);
     JobsConfig jobs =
-        JobsConfig.builder(broker.bootstrapServers(), registry.url(), data.resolve("checkpoints"))
-            .stallGap(config.jobs().stallGap())
-            .checkpointInterval(config.jobs().checkpointInterval())
-            .targets(config.jobs().targets())
-            .pointAt(config.jobs().pointAt())
+        config
+            .jobs()
+            .applyTo(
+                JobsConfig.builder(
+                    broker.bootstrapServers(), registry.url(), data.resolve("checkpoints")))
             .build();
     submitJob(health, StreamJobs.RUN_MONITOR, jobs, StreamJobs::addRunMonitor);
     submitJob(health, StreamJobs.SWEEP_FITTER, jobs, StreamJobs::addSweepFitter);

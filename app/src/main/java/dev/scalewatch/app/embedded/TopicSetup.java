@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,7 +38,7 @@ import org.apache.kafka.common.record.TimestampType;
  * partition has a leader, because an idempotent producer writing to a partition without one can
  * lose its sends.
  */
-final class TopicSetup {
+public final class TopicSetup {
 
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -52,14 +53,19 @@ final class TopicSetup {
           Topics.RAW,
           Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name));
 
-  /** Returns the names of the topics it created. */
-  static List<String> ensureTopics(Admin admin, int partitions)
+  /**
+   * Creates the missing topics with {@code partitions} partitions and the broker's default
+   * replication factor; returns the names of the topics it created.
+   */
+  public static List<String> ensureTopics(Admin admin, int partitions)
       throws ExecutionException, InterruptedException {
     Set<String> existing = admin.listTopics().names().get();
     List<NewTopic> missing = new ArrayList<>();
     for (TopicSpec spec : Topics.DATA) {
       if (!existing.contains(spec.name())) {
-        missing.add(new NewTopic(spec.name(), partitions, (short) 1).configs(configOf(spec)));
+        missing.add(
+            new NewTopic(spec.name(), Optional.of(partitions), Optional.empty())
+                .configs(configOf(spec)));
       }
     }
     if (missing.isEmpty()) {
@@ -86,7 +92,7 @@ final class TopicSetup {
    * older version); returns one line per change, e.g. {@code scalewatch.raw: message.timestamp.type
    * CreateTime -> LogAppendTime}.
    */
-  static List<String> ensureRequiredConfigs(Admin admin)
+  public static List<String> ensureRequiredConfigs(Admin admin)
       throws ExecutionException, InterruptedException {
     Set<String> existing = admin.listTopics().names().get();
     List<ConfigResource> resources =

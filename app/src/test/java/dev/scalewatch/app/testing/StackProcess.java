@@ -1,8 +1,6 @@
 package dev.scalewatch.app.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +42,7 @@ public final class StackProcess implements AutoCloseable {
   public StackProcess(Path work, String host) {
     this.work = work;
     this.host = host;
-    this.ports = freePorts(host, 5);
+    this.ports = FreeTestPorts.pick(host, 5);
     this.kafkaPort = ports[0];
     this.controllerPort = ports[1];
     this.registryPort = ports[2];
@@ -158,26 +156,5 @@ public final class StackProcess implements AutoCloseable {
   private static String tail(Path log) throws IOException {
     String text = Files.readString(log);
     return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
-  }
-
-  /** Distinct free ports: every socket stays open until all are taken, so none repeats. */
-  private static int[] freePorts(String host, int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getByName(host)));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port on " + host, e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // a port we could not release stays taken; the start will say which
-        }
-      }
-    }
   }
 }

@@ -187,6 +187,12 @@ public final class Normalizer implements AutoCloseable {
     return (long) dropped;
   }
 
+  /** What /health shows beside the normalizer's state: lag, delay and dropped records. */
+  public Map<String, Object> healthDetails() {
+    return Map.of(
+        "lagRecords", lag(), "delayMillis", delayMillis(), "droppedRecords", droppedRecords());
+  }
+
   private void warnIfBehind() {
     try {
       long lag = lag();

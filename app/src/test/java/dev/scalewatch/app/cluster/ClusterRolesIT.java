@@ -1,0 +1,259 @@
+package dev.scalewatch.app.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scalewatch.app.ScaleWatch;
+import dev.scalewatch.app.demo.DemoAlerts;
+import dev.scalewatch.app.demo.DemoFeed;
+import dev.scalewatch.app.demo.DemoPlayer;
+import dev.scalewatch.app.testing.FreeTestPorts;
+import dev.scalewatch.app.testing.StackClients;
+import dev.scalewatch.schemas.Alert;
+import dev.scalewatch.schemas.AlertKind;
+import dev.scalewatch.schemas.MetricPoint;
+import dev.scalewatch.schemas.Topics;
+import dev.scalewatch.schemas.registry.SchemaRegistryClient;
+import dev.scalewatch.schemas.registry.SchemaRegistryClients;
+import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.util.FileUtils;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * ScaleWatch's roles as separate processes on real clusters, nothing of the embedded stack: a
+ * three-node Kafka cluster, {@code scalewatch registry}, two {@code scalewatch normalizer}
+ * instances sharing the raw topic, and the stream jobs submitted with {@code scalewatch jobs
+ * submit} to a Flink session cluster of a JobManager and two TaskManagers. The demo feed played
+ * into it raises the alerts it raises on the embedded stack.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterRolesIT {
+
+  private static final String HOST = "127.0.0.1";
+  private static final Duration POINT_INTERVAL = Duration.ofMillis(100);
+  // Longer than a failover holds a run's points back (about 10 s for a normalizer's partitions,
+  // about as much for a job's restore), so a fault raises no stall of its own.
+  private static final Duration STALL_GAP = Duration.ofSeconds(40);
+  private static final int DEMO_POINTS =
+      (int)
+          DemoFeed.events(Instant.now(), POINT_INTERVAL).stream()
+              .filter(e -> e.event() instanceof MetricPoint)
+              .count();
+
+  /** Under target/, not a temporary folder: every process's log stays there for a failure. */
+  private static final Path work = Path.of("target", "cluster-roles-it").toAbsolutePath();
+
+  private static KafkaClusterProcesses kafka;
+  private static FlinkSessionProcesses flink;
+  private static final List<JavaProcess> roles = new ArrayList<>();
+  private static String registryUrl;
+  private static int played;
+  private static List<Alert> calm = List.of();
+
+  @BeforeAll
+  static void startDeployment() throws Exception {
+    FileUtils.deleteDirectory(work.toFile());
+    kafka = KafkaClusterProcesses.start(work.resolve("kafka"), HOST, 3);
+    int[] ports = FreeTestPorts.pick(HOST, 3);
+    registryUrl = "http://" + HOST + ":" + ports[0];
+    roles.add(
+        scalewatch(
+            "registry",
+            "registry",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--host",
+            HOST,
+            "--port",
+            String.valueOf(ports[0])));
+    awaitAnswer(registryUrl + "/subjects");
+    for (int i = 0; i < 2; i++) {
+      roles.add(
+          scalewatch(
+              "normalizer-" + i,
+              "normalizer",
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--registry-url",
+              registryUrl,
+              "--partitions",
+              "4",
+              "--state-dir",
+              work.resolve("normalizer-" + i).toString(),
+              "--host",
+              HOST,
+              "--http-port",
+              String.valueOf(ports[1 + i])));
+      awaitAnswer("http://" + HOST + ":" + ports[1 + i] + "/health");
+    }
+    flink = FlinkSessionProcesses.start(work.resolve("flink"), HOST, 2, 2);
+    int exit =
+        ScaleWatch.commandLine()
+            .execute(
+                "jobs",
+                "submit",
+                "--flink-rest",
+                flink.restAddress(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--registry-url",
+                registryUrl,
+                "--checkpoint-dir",
+                work.resolve("checkpoints").toString(),
+                "--stall-gap",
+                String.valueOf(STALL_GAP.toSeconds()));
+    assertThat(exit).as("jobs submit exit code").isZero();
+  }
+
+  @AfterAll
+  static void stopDeployment() throws Exception {
+    if (flink != null) {
+      flink.close();
+    }
+    for (JavaProcess role : roles) {
+      role.signalStop();
+    }
+    for (JavaProcess role : roles) {
+      role.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void shouldRaiseTheDemosAlertsAsTheEmbeddedStackDoes() throws Exception {
+    calm = play("calm", () -> {});
+    DemoAlerts.assertAsStaged(calm);
+  }
+
+  @Test
+  @Order(2)
+  void shouldRaiseEachAlertOnceWhileANormalizerATaskManagerAndABrokerAreKilled() throws Exception {
+    List<Alert> faults =
+        play(
+            "faults",
+            () -> {
+              Thread.sleep(3000);
+              roles.get(1).kill(); // normalizer-0: normalizer-1 takes its partitions
+              Thread.sleep(3000);
+              flink.killTaskManager(0); // the jobs restore from their checkpoints on the other
+              Thread.sleep(3000);
+              kafka.kill(2); // replication factor 3, min.insync.replicas 2: writes go on
+            });
+    DemoAlerts.assertStagedOnce(faults);
+    assertThat(flink.jobs().values()).as("jobs").containsOnly("RUNNING");
+    assertThat(flink.jobs().keySet())
+        .as("a job that ran on the killed TaskManager restored from its checkpoint")
+        .anyMatch(job -> restored(job));
+    // LAW_BROKEN depends on how evals group into the sweep fitter's refits (processing time),
+    // so it is left out; every other alert must be the same, each once.
+    assertThat(withoutLawBroken(faults))
+        .containsExactlyInAnyOrderElementsOf(withoutLawBroken(calm));
+  }
+
+  /**
+   * Plays the demo in {@code project} while {@code disturbance} runs, waits for its alerts, and
+   * checks that every point was normalized exactly once; returns the project's alerts.
+   */
+  private static List<Alert> play(String project, Disturbance disturbance) throws Exception {
+    played++;
+    List<Alert> alerts = List.of();
+    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(registryUrl)) {
+      try (DemoPlayer player =
+          DemoPlayer.start(kafka.bootstrapServers(), registryUrl, POINT_INTERVAL, project)) {
+        disturbance.run();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline && !DemoAlerts.allStagedSeen(alerts)) {
+          Thread.sleep(500);
+          alerts =
+              DemoAlerts.ofProject(
+                  StackClients.readAlerts(kafka.bootstrapServers(), registry), project);
+        }
+        assertThat(player.await(Duration.ofSeconds(30))).as("the feed ends by itself").isTrue();
+        assertThat(player.failed()).isZero();
+      }
+      Thread.sleep(3000); // nothing more may follow for the controls, nor a re-fired alert
+      alerts =
+          DemoAlerts.ofProject(
+              StackClients.readAlerts(kafka.bootstrapServers(), registry), project);
+
+      List<String> pointKeys =
+          StackClients.readAll(
+                  kafka.bootstrapServers(),
+                  Topics.METRICS,
+                  AvroKafkaDeserializer.specific(registry, MetricPoint.class),
+                  played * DEMO_POINTS)
+              .stream()
+              .map(ConsumerRecord::value)
+              .filter(point -> point.getProject().equals(project))
+              .map(point -> point.getRunId() + "/" + point.getMetric() + "/" + point.getStep())
+              .toList();
+      assertThat(pointKeys)
+          .as("every demo point once")
+          .hasSize(DEMO_POINTS)
+          .doesNotHaveDuplicates();
+    }
+    return alerts;
+  }
+
+  private static List<String> withoutLawBroken(List<Alert> alerts) {
+    return alerts.stream()
+        .filter(alert -> alert.getKind() != AlertKind.LAW_BROKEN)
+        .map(DemoAlerts::identity)
+        .toList();
+  }
+
+  private static boolean restored(String job) {
+    try {
+      return flink.checkpoints(job).get("restored") == 1;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Disturbance {
+    void run() throws Exception;
+  }
+
+  private static JavaProcess scalewatch(String name, String... arguments) throws Exception {
+    return JavaProcess.start(
+        name,
+        work.resolve(name + ".log"),
+        List.of("-Xmx384m"),
+        ScaleWatch.class.getName(),
+        List.of(arguments));
+  }
+
+  private static void awaitAnswer(String url) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      for (JavaProcess role : roles) {
+        role.requireAlive();
+      }
+      try {
+        if (StackClients.get(url).statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(url + " did not answer 200 within 60 s; logs in " + work);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
