@@ -1,6 +1,7 @@
 package dev.scalewatch.app.fit;
 
 import dev.scalewatch.laws.Metric;
+import dev.scalewatch.laws.fit.Loss;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -93,6 +94,15 @@ public final class FitCommand implements Callable<Integer> {
       description = "Also report the x needed to reach y = Y, with an interval.")
   Double target;
 
+  @Option(
+      names = "--loss",
+      paramLabel = "LOSS",
+      defaultValue = "squared",
+      description =
+          "squared, or huber (Huber's loss on log residuals, delta 1e-3, as Besiroglu et al."
+              + " refit Chinchilla; intervals by case bootstrap) (default: ${DEFAULT-VALUE}).")
+  String loss;
+
   @Option(names = "--plot", paramLabel = "PNG", description = "Write a plot to this PNG file.")
   Path plot;
 
@@ -109,6 +119,12 @@ public final class FitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return fail(err, "--bound: " + e.getMessage());
     }
+    Loss chosenLoss;
+    try {
+      chosenLoss = Loss.byName(loss);
+    } catch (IllegalArgumentException e) {
+      return fail(err, "--" + e.getMessage());
+    }
     FitAnalysis.Result result;
     try {
       Points points =
@@ -117,7 +133,8 @@ public final class FitCommand implements Callable<Integer> {
       result =
           FitAnalysis.run(
               points,
-              new FitAnalysis.Settings(form, breaks, holdout, metric, target, file.toString()));
+              new FitAnalysis.Settings(
+                  form, breaks, holdout, metric, target, file.toString(), chosenLoss));
     } catch (InputException e) {
       return fail(err, e.getMessage());
     } catch (IOException e) {

@@ -11,7 +11,12 @@ final class TextReport {
 
   static void print(FitReport r, PrintWriter out) {
     out.printf(
-        Locale.ROOT, "law: %s   %s   (fitted quantity: %s)%n", r.form(), r.formula(), r.fittedAs());
+        Locale.ROOT,
+        "law: %s   %s   (fitted quantity: %s, %s loss)%n",
+        r.form(),
+        r.formula(),
+        r.fittedAs(),
+        r.loss());
     if (r.selection() != null) {
       FitReport.SelectionSummary s = r.selection();
       String evidence =

@@ -144,6 +144,42 @@ final class Problem {
     return t1.length;
   }
 
+  /**
+   * This problem with each point's weight multiplied by {@code factor[i]} (a square-root weight
+   * factor), on the same box; one step of iteratively reweighted least squares.
+   */
+  Problem reweighted(double[] factor) {
+    double[] w = new double[sw.length];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = sw[i] * factor[i];
+    }
+    return sameBox(t1, t2, ly, w);
+  }
+
+  /** This problem on the points {@code rows} (repeats allowed), on the same box. */
+  Problem resampled(int[] rows) {
+    int m = rows.length;
+    double[] a = new double[m];
+    double[] b = new double[m];
+    double[] c = new double[m];
+    double[] d = new double[m];
+    for (int i = 0; i < m; i++) {
+      a[i] = t1[rows[i]];
+      b[i] = t2[rows[i]];
+      c[i] = ly[rows[i]];
+      d[i] = sw[rows[i]];
+    }
+    return sameBox(a, b, c, d);
+  }
+
+  private Problem sameBox(double[] a, double[] b, double[] c, double[] d) {
+    Problem q = new Problem(form, a, b, c, d);
+    System.arraycopy(lower, 0, q.lower, 0, lower.length);
+    System.arraycopy(upper, 0, q.upper, 0, upper.length);
+    q.statedSigma = statedSigma;
+    return q;
+  }
+
   double span() {
     return Math.max(tMax - tMin, 1e-9);
   }
@@ -222,6 +258,15 @@ final class Problem {
       c += d * d;
     }
     return Math.sqrt(c / t1.length);
+  }
+
+  /** Sum of {@code loss} over the weighted log residuals; +infinity if not finite. */
+  double cost(double[] theta, Loss loss) {
+    double c = 0;
+    for (int i = 0; i < t1.length; i++) {
+      c += loss.of(sw[i] * (form.logValue(theta, t1[i], t2[i], null) - ly[i]));
+    }
+    return Double.isFinite(c) ? c : Double.POSITIVE_INFINITY;
   }
 
   /** Weighted sum of squared log residuals; +infinity if not finite. */
