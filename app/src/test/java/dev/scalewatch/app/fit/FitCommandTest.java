@@ -185,6 +185,31 @@ class FitCommandTest {
   }
 
   @Test
+  void shouldFitTheShippedChinchillaPointsWithHuberLossAndBootstrapIntervals() throws IOException {
+    int code =
+        run(
+            "../data/chinchilla_svg_extracted.csv",
+            "--form",
+            "chinchilla",
+            "--loss",
+            "huber",
+            "--json");
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.path("law").path("loss").asText()).isEqualTo("huber");
+    assertThat(json.path("intervals").asText()).startsWith("case bootstrap, 200 resamples");
+    JsonNode alpha = json.path("parameters").get(2);
+    assertThat(alpha.path("lower").asDouble()).isLessThan(alpha.path("value").asDouble());
+    assertThat(alpha.path("upper").asDouble()).isGreaterThan(alpha.path("value").asDouble());
+  }
+
+  @Test
+  void shouldRejectAnUnknownLoss() throws IOException {
+    assertThat(run(powerLawFile(8).toString(), "--loss", "l1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--loss must be squared or huber: 'l1'");
+  }
+
+  @Test
   void shouldWriteAPlotWithPointsFitBandAndBreaks() throws IOException {
     Path png = dir.resolve("plots/fit.png");
     int code =
