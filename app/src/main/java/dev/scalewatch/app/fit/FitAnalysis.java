@@ -20,6 +20,7 @@ import dev.scalewatch.laws.fit.Selector;
 import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.laws.form.Chinchilla;
 import dev.scalewatch.laws.form.Form;
+import dev.scalewatch.laws.form.Kaplan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -159,10 +160,11 @@ final class FitAnalysis {
       case "power-law" -> Bnsl.powerLaw();
       case "power-law-floor" -> Bnsl.powerLawWithFloor();
       case "chinchilla" -> new Chinchilla();
+      case "kaplan" -> new Kaplan();
       default ->
           throw new InputException(
               "--form must be one of auto, power-law,"
-                  + " power-law-floor, bnsl, chinchilla: "
+                  + " power-law-floor, bnsl, chinchilla, kaplan: "
                   + name);
     };
   }
@@ -176,7 +178,7 @@ final class FitAnalysis {
 
   /** The series in the fitted orientation; every y must be positive there. */
   private static Series orient(Points p, Metric m, Form form) throws InputException {
-    boolean two = form instanceof Chinchilla;
+    boolean two = form != null && form.inputs() == 2;
     double[] y = new double[p.size()];
     for (int i = 0; i < p.size(); i++) {
       y[i] = m.toFitted(p.y()[i]);

@@ -25,9 +25,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Fits a scaling law (power law, power law with floor, BNSL with 0-3 breaks, Chinchilla)"
+      "Fits a scaling law (power law, power law with floor, BNSL with 0-3 breaks, Chinchilla,"
+          + " Kaplan's L(N, S))"
           + " to FILE and prints it with intervals, breaks and forecasts.",
-      "FILE is x,y[,stderr] (x,x2,y for --form chinchilla), or the long format"
+      "FILE is x,y[,stderr] (x,x2,y for --form chinchilla: N, D, loss; --form kaplan: N,"
+          + " step, loss), or the long format"
           + " run_id,task,x_name,x,y_name,y (then --task and --x choose the rows)."
     })
 public final class FitCommand implements Callable<Integer> {
@@ -66,7 +68,7 @@ public final class FitCommand implements Callable<Integer> {
       paramLabel = "FORM",
       defaultValue = "auto",
       description =
-          "auto (choose 0-3 breaks), power-law, power-law-floor, bnsl, chinchilla"
+          "auto (choose 0-3 breaks), power-law, power-law-floor, bnsl, chinchilla, kaplan"
               + " (default: ${DEFAULT-VALUE}).")
   String form;
 
@@ -129,7 +131,9 @@ public final class FitCommand implements Callable<Integer> {
     try {
       Points points =
           PointsReader.read(
-              file, "chinchilla".equals(form), new PointsReader.LongFilter(task, xName, family));
+              file,
+              "chinchilla".equals(form) || "kaplan".equals(form),
+              new PointsReader.LongFilter(task, xName, family));
       result =
           FitAnalysis.run(
               points,

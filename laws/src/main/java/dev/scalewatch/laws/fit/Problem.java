@@ -4,6 +4,7 @@ import dev.scalewatch.laws.Series;
 import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.laws.form.Chinchilla;
 import dev.scalewatch.laws.form.Form;
+import dev.scalewatch.laws.form.Kaplan;
 
 /**
  * One least-squares problem in log space: {@code sum_i w_i (ln yhat_i - ln y_i)^2}, with weights
@@ -206,17 +207,23 @@ final class Problem {
         upper[k + 2] = Math.log(Math.max(5.0, 2 * span));
       }
     } else if (form instanceof Chinchilla) {
-      lower[0] = lyMin - 40;
-      upper[0] = lyMax + 2;
-      lower[1] = -100;
-      upper[1] = 200;
-      lower[2] = 1e-4;
-      upper[2] = 5;
-      lower[3] = -100;
-      upper[3] = 200;
-      lower[4] = 1e-4;
-      upper[4] = 5;
+      box(0, lyMin - 40, lyMax + 2);
+      box(1, -100, 200);
+      box(2, 1e-4, 5);
+      box(3, -100, 200);
+      box(4, 1e-4, 5);
+    } else if (form instanceof Kaplan) {
+      // ln Nc and ln Sc: scales far beyond the data are allowed (Kaplan's Nc is ~1e13 parameters).
+      box(0, -50, 150);
+      box(1, 1e-4, 5);
+      box(2, -50, 150);
+      box(3, 1e-4, 5);
     }
+  }
+
+  private void box(int i, double lo, double hi) {
+    lower[i] = lo;
+    upper[i] = hi;
   }
 
   /** Whether internal parameter {@code i} sits at (within 1e-6 of) its lower or upper limit. */
