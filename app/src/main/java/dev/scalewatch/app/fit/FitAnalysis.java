@@ -11,13 +11,16 @@ import dev.scalewatch.laws.detect.TransitionDetector;
 import dev.scalewatch.laws.fit.Band;
 import dev.scalewatch.laws.fit.Candidate;
 import dev.scalewatch.laws.fit.Fit;
+import dev.scalewatch.laws.fit.FitOptions;
 import dev.scalewatch.laws.fit.Fitter;
+import dev.scalewatch.laws.fit.Loss;
 import dev.scalewatch.laws.fit.Parameter;
 import dev.scalewatch.laws.fit.Selection;
 import dev.scalewatch.laws.fit.Selector;
 import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.laws.form.Chinchilla;
 import dev.scalewatch.laws.form.Form;
+import dev.scalewatch.laws.form.Kaplan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +40,13 @@ final class FitAnalysis {
 
   /** The options of one run. */
   record Settings(
-      String formName, Integer breaks, int holdout, Metric metric, Double target, String file) {}
+      String formName,
+      Integer breaks,
+      int holdout,
+      Metric metric,
+      Double target,
+      String file,
+      Loss loss) {}
 
   /** The report plus what the plot needs. */
   record Result(FitReport report, Fit fit, Series train, Series held) {}
@@ -62,14 +71,15 @@ final class FitAnalysis {
     Series train = all.head(n - s.holdout());
     Series held = all.tail(s.holdout());
     long t0 = System.nanoTime();
+    Fitter fitter = new Fitter(FitOptions.builder().loss(s.loss()).build());
     Fit fit;
     Selection selection = null;
     try {
       if (form == null) {
-        selection = new Selector(new Fitter(), Bnsl.MAX_BREAKS, 0).select(train);
+        selection = new Selector(fitter, Bnsl.MAX_BREAKS, 0).select(train);
         fit = selection.fit();
       } else {
-        fit = new Fitter().fit(form, train);
+        fit = fitter.fit(form, train);
       }
     } catch (IllegalArgumentException e) {
       throw new InputException(
@@ -100,10 +110,17 @@ final class FitAnalysis {
             m.direction() == Metric.Direction.LOWER_IS_BETTER
                 ? "y"
                 : String.format(Locale.ROOT, "%s - y", m.bound()),
+            fit.loss().name(),
             selection == null ? null : summary(selection),
             fit.parameters(),
             fit.level(),
-            "Jacobian (delta method, Student-t)",
+            fit.loss().robust()
+                ? String.format(
+                    Locale.ROOT,
+                    "case bootstrap, %d resamples, covariance with Student-t; Huber delta %s",
+                    fitter.options().resamples(),
+                    fit.loss().delta())
+                : "Jacobian (delta method, Student-t)",
             breaks(fit, train),
             train.size(),
             held.size(),
@@ -143,10 +160,11 @@ final class FitAnalysis {
       case "power-law" -> Bnsl.powerLaw();
       case "power-law-floor" -> Bnsl.powerLawWithFloor();
       case "chinchilla" -> new Chinchilla();
+      case "kaplan" -> new Kaplan();
       default ->
           throw new InputException(
               "--form must be one of auto, power-law,"
-                  + " power-law-floor, bnsl, chinchilla: "
+                  + " power-law-floor, bnsl, chinchilla, kaplan: "
                   + name);
     };
   }
@@ -160,7 +178,7 @@ final class FitAnalysis {
 
   /** The series in the fitted orientation; every y must be positive there. */
   private static Series orient(Points p, Metric m, Form form) throws InputException {
-    boolean two = form instanceof Chinchilla;
+    boolean two = form != null && form.inputs() == 2;
     double[] y = new double[p.size()];
     for (int i = 0; i < p.size(); i++) {
       y[i] = m.toFitted(p.y()[i]);

@@ -1,6 +1,7 @@
 package dev.scalewatch.app.fit;
 
 import dev.scalewatch.laws.Metric;
+import dev.scalewatch.laws.fit.Loss;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,9 +25,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Fits a scaling law (power law, power law with floor, BNSL with 0-3 breaks, Chinchilla)"
+      "Fits a scaling law (power law, power law with floor, BNSL with 0-3 breaks, Chinchilla,"
+          + " Kaplan's L(N, S))"
           + " to FILE and prints it with intervals, breaks and forecasts.",
-      "FILE is x,y[,stderr] (x,x2,y for --form chinchilla), or the long format"
+      "FILE is x,y[,stderr] (x,x2,y for --form chinchilla: N, D, loss; --form kaplan: N,"
+          + " step, loss), or the long format"
           + " run_id,task,x_name,x,y_name,y (then --task and --x choose the rows)."
     })
 public final class FitCommand implements Callable<Integer> {
@@ -65,7 +68,7 @@ public final class FitCommand implements Callable<Integer> {
       paramLabel = "FORM",
       defaultValue = "auto",
       description =
-          "auto (choose 0-3 breaks), power-law, power-law-floor, bnsl, chinchilla"
+          "auto (choose 0-3 breaks), power-law, power-law-floor, bnsl, chinchilla, kaplan"
               + " (default: ${DEFAULT-VALUE}).")
   String form;
 
@@ -93,6 +96,15 @@ public final class FitCommand implements Callable<Integer> {
       description = "Also report the x needed to reach y = Y, with an interval.")
   Double target;
 
+  @Option(
+      names = "--loss",
+      paramLabel = "LOSS",
+      defaultValue = "squared",
+      description =
+          "squared, or huber (Huber's loss on log residuals, delta 1e-3, as Besiroglu et al."
+              + " refit Chinchilla; intervals by case bootstrap) (default: ${DEFAULT-VALUE}).")
+  String loss;
+
   @Option(names = "--plot", paramLabel = "PNG", description = "Write a plot to this PNG file.")
   Path plot;
 
@@ -109,15 +121,24 @@ public final class FitCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return fail(err, "--bound: " + e.getMessage());
     }
+    Loss chosenLoss;
+    try {
+      chosenLoss = Loss.byName(loss);
+    } catch (IllegalArgumentException e) {
+      return fail(err, "--" + e.getMessage());
+    }
     FitAnalysis.Result result;
     try {
       Points points =
           PointsReader.read(
-              file, "chinchilla".equals(form), new PointsReader.LongFilter(task, xName, family));
+              file,
+              "chinchilla".equals(form) || "kaplan".equals(form),
+              new PointsReader.LongFilter(task, xName, family));
       result =
           FitAnalysis.run(
               points,
-              new FitAnalysis.Settings(form, breaks, holdout, metric, target, file.toString()));
+              new FitAnalysis.Settings(
+                  form, breaks, holdout, metric, target, file.toString(), chosenLoss));
     } catch (InputException e) {
       return fail(err, e.getMessage());
     } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.List;
  * @param form the chosen form's name
  * @param formula the chosen form's formula (in the fitted orientation)
  * @param fittedAs how y was fitted ("y" or "bound - y")
+ * @param loss the loss minimized over log residuals ("squared" or "huber")
  * @param selection how the number of breaks was chosen, or null when fixed by options
  * @param parameters parameters with intervals
  * @param level confidence level
@@ -30,6 +31,7 @@ record FitReport(
     String form,
     String formula,
     String fittedAs,
+    String loss,
     SelectionSummary selection,
     List<Parameter> parameters,
     double level,

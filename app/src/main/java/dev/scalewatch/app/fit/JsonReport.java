@@ -30,6 +30,7 @@ final class JsonReport {
     law.put("form", r.form());
     law.put("formula", r.formula());
     law.put("fittedAs", r.fittedAs());
+    law.put("loss", r.loss());
     if (r.selection() != null) {
       FitReport.SelectionSummary s = r.selection();
       ObjectNode sel = o.putObject("selection");

@@ -9,9 +9,18 @@ final class TextReport {
 
   private TextReport() {}
 
+  private static String secondInput(FitReport.Prediction p) {
+    return Double.isNaN(p.x2()) ? "" : String.format(Locale.ROOT, " x2=%-12.5g", p.x2());
+  }
+
   static void print(FitReport r, PrintWriter out) {
     out.printf(
-        Locale.ROOT, "law: %s   %s   (fitted quantity: %s)%n", r.form(), r.formula(), r.fittedAs());
+        Locale.ROOT,
+        "law: %s   %s   (fitted quantity: %s, %s loss)%n",
+        r.form(),
+        r.formula(),
+        r.fittedAs(),
+        r.loss());
     if (r.selection() != null) {
       FitReport.SelectionSummary s = r.selection();
       String evidence =
@@ -84,8 +93,9 @@ final class TextReport {
       for (FitReport.Prediction p : r.heldOutPoints()) {
         out.printf(
             Locale.ROOT,
-            "  x=%-12.5g observed %-10.5g predicted %-10.5g [%.5g, %.5g]%s%n",
+            "  x=%-12.5g%s observed %-10.5g predicted %-10.5g [%.5g, %.5g]%s%n",
             p.x(),
+            secondInput(p),
             p.observed(),
             p.predicted(),
             p.lower(),
@@ -99,7 +109,7 @@ final class TextReport {
           Locale.ROOT,
           "  x=%-12.5g%s y=%-10.5g [%.5g, %.5g]%n",
           p.x(),
-          Double.isNaN(p.x2()) ? "" : String.format(Locale.ROOT, " x2=%-12.5g", p.x2()),
+          secondInput(p),
           p.predicted(),
           p.lower(),
           p.upper());

@@ -185,6 +185,56 @@ class FitCommandTest {
   }
 
   @Test
+  void shouldFitTheShippedChinchillaPointsWithHuberLossAndBootstrapIntervals() throws IOException {
+    int code =
+        run(
+            "../data/chinchilla_svg_extracted.csv",
+            "--form",
+            "chinchilla",
+            "--loss",
+            "huber",
+            "--json");
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.path("law").path("loss").asText()).isEqualTo("huber");
+    assertThat(json.path("intervals").asText()).startsWith("case bootstrap, 200 resamples");
+    JsonNode alpha = json.path("parameters").get(2);
+    assertThat(alpha.path("lower").asDouble()).isLessThan(alpha.path("value").asDouble());
+    assertThat(alpha.path("upper").asDouble()).isGreaterThan(alpha.path("value").asDouble());
+  }
+
+  @Test
+  void shouldForecastTheLargestModelsCurveWithKaplansLawOfSizeAndStep() throws IOException {
+    StringBuilder s = new StringBuilder("params,step,loss\n");
+    for (double n : new double[] {1e6, 1e7, 1e8, 1e9}) {
+      for (int j = 0; j < 10; j++) {
+        double step = 1e3 * Math.pow(200, j / 9.0);
+        double loss = Math.pow(8.8e13 / n, 0.076) + Math.pow(2.1e3 / step, 0.76);
+        s.append(String.format(Locale.ROOT, "%s,%s,%s%n", n, step, loss));
+      }
+    }
+    int code =
+        run(
+            write("sweep.csv", s.toString()).toString(),
+            "--form",
+            "kaplan",
+            "--holdout",
+            "10",
+            "--json");
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.path("law").path("form").asText()).isEqualTo("kaplan");
+    assertThat(json.path("parameters").get(1).path("name").asText()).isEqualTo("aN");
+    assertThat(json.path("rmsle").path("heldOut").asDouble()).isLessThan(1e-3);
+  }
+
+  @Test
+  void shouldRejectAnUnknownLoss() throws IOException {
+    assertThat(run(powerLawFile(8).toString(), "--loss", "l1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--loss must be squared or huber: 'l1'");
+  }
+
+  @Test
   void shouldWriteAPlotWithPointsFitBandAndBreaks() throws IOException {
     Path png = dir.resolve("plots/fit.png");
     int code =

@@ -1,7 +1,8 @@
 package dev.scalewatch.laws.fit;
 
 /**
- * Prediction at one x with two bands from the Jacobian (delta method) of the fit.
+ * Prediction at one x with two bands from the covariance of the fit (Jacobian, or the case
+ * bootstrap for a robust fit).
  *
  * @param x the scale
  * @param y the predicted metric (fitted orientation)

@@ -20,6 +20,11 @@ import org.hipparchus.linear.RealMatrix;
  * gets a very wide interval rather than a falsely narrow one. With {@code n <= k} points the
  * intervals and bands are NaN.
  *
+ * <p>A fit minimizing Huber's loss ({@link #loss()}) takes its covariance from the case bootstrap
+ * instead (resampled points, each resample refitted robustly): the Jacobian formula assumes
+ * Gaussian residuals of equal spread, which is what a robust fit is chosen not to assume. Its
+ * intervals and bands are then built from that covariance exactly as above.
+ *
  * <p>Floor: the residual scale behind intervals and bands ({@link #bandSigma()}) is never below the
  * data's stated stderr (relative, for a point of mean weight) nor below {@link #NUMERICAL_RMSLE},
  * the fit's own numerical error, so a near-perfect fit of noiseless data does not claim a band of
@@ -50,6 +55,7 @@ public final class Fit {
   private final Origin origin;
   private final int startsEvaluated;
   private final long durationNanos;
+  private final Loss loss;
 
   private Fit(
       Form form,
@@ -65,7 +71,8 @@ public final class Fit {
       double xMax,
       Origin origin,
       int startsEvaluated,
-      long durationNanos) {
+      long durationNanos,
+      Loss loss) {
     this.form = form;
     this.theta = theta;
     this.covariance = covariance;
@@ -80,11 +87,28 @@ public final class Fit {
     this.origin = origin;
     this.startsEvaluated = startsEvaluated;
     this.durationNanos = durationNanos;
+    this.loss = loss;
     this.parameters = buildParameters();
   }
 
   static Fit create(
       Problem p, double[] theta, double level, Origin origin, int starts, long durationNanos) {
+    return create(p, theta, level, origin, starts, durationNanos, Loss.squared(), null);
+  }
+
+  /**
+   * A fit minimizing {@code loss}; {@code covariance} of the internal parameters replaces the
+   * Jacobian one when given (a robust fit's case bootstrap).
+   */
+  static Fit create(
+      Problem p,
+      double[] theta,
+      double level,
+      Origin origin,
+      int starts,
+      long durationNanos,
+      Loss loss,
+      double[][] covariance) {
     int n = p.size();
     int k = theta.length;
     double[] r = new double[n];
@@ -103,7 +127,7 @@ public final class Fit {
         dof > 0 ? new TDistribution(dof).inverseCumulativeProbability(0.5 + level / 2) : Double.NaN;
     double bandSigma =
         Double.isNaN(sigma) ? sigma : Math.max(sigma, Math.max(p.statedSigma, NUMERICAL_RMSLE));
-    double[][] cov = covariance(jac, k, bandSigma);
+    double[][] cov = covariance != null ? covariance : covariance(jac, k, bandSigma);
     return new Fit(
         p.form,
         theta.clone(),
@@ -118,7 +142,8 @@ public final class Fit {
         Math.exp(p.tMax),
         origin,
         starts,
-        durationNanos);
+        durationNanos,
+        loss);
   }
 
   private static double[][] covariance(double[][] jac, int k, double sigma) {
@@ -270,6 +295,14 @@ public final class Fit {
   /** Starts evaluated by the search (0 for a kept warm start). */
   public int startsEvaluated() {
     return startsEvaluated;
+  }
+
+  /**
+   * The loss the fit minimized. Squared: Jacobian intervals. Huber: intervals from the case
+   * bootstrap's covariance of the internal parameters (see {@code FitOptions.resamples}).
+   */
+  public Loss loss() {
+    return loss;
   }
 
   /** Wall time of the fit in nanoseconds. */

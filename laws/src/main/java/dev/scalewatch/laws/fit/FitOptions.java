@@ -10,9 +10,19 @@ package dev.scalewatch.laws.fit;
  * @param seed seed of the start sampler (fits are deterministic for a given seed)
  * @param warmTolerance a warm refit is kept while its RMSLE is at most this factor times the
  *     previous fit's RMSLE (plus 1e-4)
+ * @param loss the loss minimized over log residuals ({@link Loss#squared()} by default)
+ * @param resamples case-bootstrap resamples behind the intervals of a robust ({@link Loss#huber})
+ *     fit; squared-loss fits use Jacobian intervals and ignore it
  */
 public record FitOptions(
-    int starts, int refinements, int maxIterations, double level, long seed, double warmTolerance) {
+    int starts,
+    int refinements,
+    int maxIterations,
+    double level,
+    long seed,
+    double warmTolerance,
+    Loss loss,
+    int resamples) {
 
   /**
    * Validates the settings.
@@ -25,6 +35,8 @@ public record FitOptions(
     require(maxIterations >= 1, "fit.maxIterations", maxIterations, ">= 1");
     require(level > 0 && level < 1, "fit.level", level, "(0, 1), e.g. 0.95");
     require(warmTolerance >= 1, "fit.warmTolerance", warmTolerance, ">= 1");
+    require(loss != null, "fit.loss", loss, "squared or huber");
+    require(resamples >= 20 && resamples <= 100_000, "fit.resamples", resamples, "20..100000");
   }
 
   private static void require(boolean ok, String key, Object value, String range) {
@@ -33,7 +45,10 @@ public record FitOptions(
     }
   }
 
-  /** Defaults: 48 starts per unit, 4 refinements, 200 iterations, 95%, seed 1, tolerance 1.5. */
+  /**
+   * Defaults: 48 starts per unit, 4 refinements, 200 iterations, 95%, seed 1, tolerance 1.5,
+   * squared loss, 200 bootstrap resamples (robust fits only).
+   */
   public static FitOptions defaults() {
     return builder().build();
   }
@@ -51,6 +66,8 @@ public record FitOptions(
     private double level = 0.95;
     private long seed = 1;
     private double warmTolerance = 1.5;
+    private Loss loss = Loss.squared();
+    private int resamples = 200;
 
     private Builder() {}
 
@@ -84,9 +101,20 @@ public record FitOptions(
       return this;
     }
 
+    public Builder loss(Loss v) {
+      loss = v;
+      return this;
+    }
+
+    public Builder resamples(int v) {
+      resamples = v;
+      return this;
+    }
+
     /** Builds and validates. */
     public FitOptions build() {
-      return new FitOptions(starts, refinements, maxIterations, level, seed, warmTolerance);
+      return new FitOptions(
+          starts, refinements, maxIterations, level, seed, warmTolerance, loss, resamples);
     }
   }
 }

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fits a {@link Form} to a {@link Series} by least squares in log space.
+ * Fits a {@link Form} to a {@link Series} in log space, by least squares or, with {@link
+ * Loss#huber} in the options, by Huber's loss (the least-squares search's best results refined by
+ * iteratively reweighted least squares, intervals by the case bootstrap).
  *
  * <p>The wide search draws many cheap starts over ranges derived from the data's x and y span (see
  * {@code Starts}; with breaks, half of them keep the floor and breaks of the best fit with one
@@ -165,13 +167,52 @@ public final class Fitter {
               + Math.exp(p.lyMax)
               + ")");
     }
-    return Fit.create(
+    double[] theta = best.theta();
+    if (options.loss().robust()) {
+      // The least-squares optimum and the next best refined starts seed the robust refinement.
+      List<double[]> seeds = new ArrayList<>();
+      seeds.add(theta);
+      for (int i = 0; i < Math.min(options.refinements(), refined.size()); i++) {
+        seeds.add(refined.get(i).theta());
+      }
+      theta = robust(full, seeds);
+    }
+    return finish(
         full,
-        canonical(form, best.theta()),
-        options.level(),
+        canonical(form, theta),
         Origin.WIDE_SEARCH,
         starts.evaluated() + extraStarts.size() + (nested == null ? 0 : 1),
-        System.nanoTime() - t0);
+        t0);
+  }
+
+  /**
+   * The lowest robust loss reached from {@code seeds} by {@link RobustRefiner}, preferring results
+   * whose breaks are not degenerate.
+   */
+  private double[] robust(Problem full, List<double[]> seeds) {
+    List<Refiner.Result> results = new ArrayList<>();
+    for (double[] seed : seeds) {
+      results.add(new RobustRefiner(full, options.loss()).refine(seed, RobustRefiner.ROUNDS));
+    }
+    return better(full, results).theta();
+  }
+
+  /** The fit at {@code theta}: Jacobian intervals, or for a robust loss the case bootstrap's. */
+  private Fit finish(Problem full, double[] theta, Origin origin, int starts, long t0) {
+    double[][] covariance =
+        options.loss().robust()
+            ? CaseBootstrap.covariance(
+                full, theta, options.loss(), options.resamples(), options.seed())
+            : null;
+    return Fit.create(
+        full,
+        theta,
+        options.level(),
+        origin,
+        starts,
+        System.nanoTime() - t0,
+        options.loss(),
+        covariance);
   }
 
   /** The result whose breaks are not degenerate with the lowest cost (any, if all are), or null. */
@@ -212,29 +253,21 @@ public final class Fitter {
     Form form = Forms.byName(previous.form());
     requireEnoughPoints(form, series.size());
     Problem p = Problem.of(form, series);
-    Refiner.Result warm =
+    double[] warm =
         new Refiner(p)
             .refine(
-                previous.internalParameters(), Math.min(options.maxIterations(), WARM_ITERATIONS));
-    double warmRmsle = p.rmsle(warm.theta());
-    if (warmRmsle <= options.warmTolerance() * previous.rmsle() + 1e-4
-        && !degenerate(p, warm.theta())) {
-      return Fit.create(
-          p,
-          canonical(form, warm.theta()),
-          options.level(),
-          Origin.WARM_START,
-          0,
-          System.nanoTime() - t0);
+                previous.internalParameters(), Math.min(options.maxIterations(), WARM_ITERATIONS))
+            .theta();
+    if (options.loss().robust()) {
+      warm = robust(p, List.of(warm));
     }
-    Fit wide = fit(form, series, null, List.of(warm.theta()));
-    return Fit.create(
-        p,
-        wide.internalParameters(),
-        options.level(),
-        Origin.WARM_START_FALLBACK,
-        wide.startsEvaluated(),
-        System.nanoTime() - t0);
+    double warmRmsle = p.rmsle(warm);
+    if (warmRmsle <= options.warmTolerance() * previous.rmsle() + 1e-4 && !degenerate(p, warm)) {
+      return finish(p, canonical(form, warm), Origin.WARM_START, 0, t0);
+    }
+    Fit wide = fit(form, series, null, List.of(warm));
+    return finish(
+        p, wide.internalParameters(), Origin.WARM_START_FALLBACK, wide.startsEvaluated(), t0);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.scalewatch.laws.Series;
 import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.laws.form.Chinchilla;
 import dev.scalewatch.laws.form.Form;
+import dev.scalewatch.laws.form.Kaplan;
 
 /**
  * One least-squares problem in log space: {@code sum_i w_i (ln yhat_i - ln y_i)^2}, with weights
@@ -144,6 +145,42 @@ final class Problem {
     return t1.length;
   }
 
+  /**
+   * This problem with each point's weight multiplied by {@code factor[i]} (a square-root weight
+   * factor), on the same box; one step of iteratively reweighted least squares.
+   */
+  Problem reweighted(double[] factor) {
+    double[] w = new double[sw.length];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = sw[i] * factor[i];
+    }
+    return sameBox(t1, t2, ly, w);
+  }
+
+  /** This problem on the points {@code rows} (repeats allowed), on the same box. */
+  Problem resampled(int[] rows) {
+    int m = rows.length;
+    double[] a = new double[m];
+    double[] b = new double[m];
+    double[] c = new double[m];
+    double[] d = new double[m];
+    for (int i = 0; i < m; i++) {
+      a[i] = t1[rows[i]];
+      b[i] = t2[rows[i]];
+      c[i] = ly[rows[i]];
+      d[i] = sw[rows[i]];
+    }
+    return sameBox(a, b, c, d);
+  }
+
+  private Problem sameBox(double[] a, double[] b, double[] c, double[] d) {
+    Problem q = new Problem(form, a, b, c, d);
+    System.arraycopy(lower, 0, q.lower, 0, lower.length);
+    System.arraycopy(upper, 0, q.upper, 0, upper.length);
+    q.statedSigma = statedSigma;
+    return q;
+  }
+
   double span() {
     return Math.max(tMax - tMin, 1e-9);
   }
@@ -170,17 +207,23 @@ final class Problem {
         upper[k + 2] = Math.log(Math.max(5.0, 2 * span));
       }
     } else if (form instanceof Chinchilla) {
-      lower[0] = lyMin - 40;
-      upper[0] = lyMax + 2;
-      lower[1] = -100;
-      upper[1] = 200;
-      lower[2] = 1e-4;
-      upper[2] = 5;
-      lower[3] = -100;
-      upper[3] = 200;
-      lower[4] = 1e-4;
-      upper[4] = 5;
+      box(0, lyMin - 40, lyMax + 2);
+      box(1, -100, 200);
+      box(2, 1e-4, 5);
+      box(3, -100, 200);
+      box(4, 1e-4, 5);
+    } else if (form instanceof Kaplan) {
+      // ln Nc and ln Sc: scales far beyond the data are allowed (Kaplan's Nc is ~1e13 parameters).
+      box(0, -50, 150);
+      box(1, 1e-4, 5);
+      box(2, -50, 150);
+      box(3, 1e-4, 5);
     }
+  }
+
+  private void box(int i, double lo, double hi) {
+    lower[i] = lo;
+    upper[i] = hi;
   }
 
   /** Whether internal parameter {@code i} sits at (within 1e-6 of) its lower or upper limit. */
@@ -222,6 +265,15 @@ final class Problem {
       c += d * d;
     }
     return Math.sqrt(c / t1.length);
+  }
+
+  /** Sum of {@code loss} over the weighted log residuals; +infinity if not finite. */
+  double cost(double[] theta, Loss loss) {
+    double c = 0;
+    for (int i = 0; i < t1.length; i++) {
+      c += loss.of(sw[i] * (form.logValue(theta, t1[i], t2[i], null) - ly[i]));
+    }
+    return Double.isFinite(c) ? c : Double.POSITIVE_INFINITY;
   }
 
   /** Weighted sum of squared log residuals; +infinity if not finite. */

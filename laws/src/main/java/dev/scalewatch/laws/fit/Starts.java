@@ -3,6 +3,7 @@ package dev.scalewatch.laws.fit;
 import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.laws.form.Chinchilla;
 import dev.scalewatch.laws.form.Form;
+import dev.scalewatch.laws.form.Kaplan;
 import dev.scalewatch.laws.form.LogMath;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +55,9 @@ final class Starts {
           }
         }
       }
-    } else if (p.form instanceof Chinchilla) {
+    } else if (p.form instanceof Chinchilla || p.form instanceof Kaplan) {
       for (int s = 0; s < count; s++) {
-        drawChinchilla();
+        drawTwoTerms(p.form instanceof Chinchilla);
       }
     }
     return List.copyOf(kept);
@@ -217,9 +218,14 @@ final class Starts {
   /** A start with its cost. */
   private record Start(double[] theta, double cost) {}
 
-  private void drawChinchilla() {
+  /**
+   * A start for {@code [E +] A / x1^alpha + B / x2^beta}: exponents drawn, {@code A, B} solved
+   * linearly. Chinchilla stores {@code (ln E, ln A, alpha, ln B, beta)}; Kaplan, without E, {@code
+   * (ln Nc, aN, ln Sc, aS)} with {@code A = Nc^aN}, {@code B = Sc^aS}.
+   */
+  private void drawTwoTerms(boolean floor) {
     double yMin = Math.exp(p.lyMin);
-    double e = yMin * 0.995 * random.nextDouble();
+    double e = floor ? yMin * 0.995 * random.nextDouble() : 0.0;
     double alpha = 0.05 + 1.2 * random.nextDouble();
     double beta = 0.05 + 1.2 * random.nextDouble();
     int n = p.size();
@@ -248,7 +254,12 @@ final class Starts {
     if (ab == null || !(ab[0] > 0) || !(ab[1] > 0)) {
       return;
     }
-    double[] theta = {Math.log(e), Math.log(ab[0] / s0), alpha, Math.log(ab[1] / s1), beta};
+    double la = Math.log(ab[0] / s0);
+    double lb = Math.log(ab[1] / s1);
+    double[] theta =
+        floor
+            ? new double[] {Math.log(e), la, alpha, lb, beta}
+            : new double[] {la / alpha, alpha, lb / beta, beta};
     p.clamp(theta);
     offer(new Start(theta, p.cost(theta)));
   }

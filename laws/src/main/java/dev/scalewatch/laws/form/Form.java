@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>Implementations are immutable and thread-safe.
  */
-public sealed interface Form permits Bnsl, Chinchilla {
+public sealed interface Form permits Bnsl, Chinchilla, Kaplan {
 
   /** A short stable name such as {@code bnsl-1} or {@code chinchilla}. */
   String name();

@@ -12,7 +12,7 @@ public final class Forms {
 
   /**
    * The form called {@code name}: {@code power-law}, {@code power-law-floor}, {@code bnsl-N},
-   * {@code bnsl-N-nofloor} or {@code chinchilla}.
+   * {@code bnsl-N-nofloor}, {@code chinchilla} or {@code kaplan}.
    *
    * @throws IllegalArgumentException for an unknown name
    */
@@ -24,6 +24,8 @@ public final class Forms {
         return Bnsl.powerLawWithFloor();
       case "chinchilla":
         return new Chinchilla();
+      case "kaplan":
+        return new Kaplan();
       default:
         Matcher m = BNSL.matcher(name);
         if (m.matches()) {
@@ -31,7 +33,7 @@ public final class Forms {
         }
         throw new IllegalArgumentException(
             "form must be one of power-law, power-law-floor,"
-                + " bnsl-1..bnsl-3 (optionally -nofloor), chinchilla: '"
+                + " bnsl-1..bnsl-3 (optionally -nofloor), chinchilla, kaplan: '"
                 + name
                 + "'");
     }

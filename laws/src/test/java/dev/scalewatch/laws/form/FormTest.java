@@ -37,15 +37,32 @@ class FormTest {
   }
 
   @Test
+  void shouldMatchTheKaplanFormula() {
+    Kaplan form = new Kaplan();
+    double[] p = {8.8e13, 0.076, 2.1e3, 0.76};
+    double n = 3e8;
+    double s = 2e4;
+    double expected = Math.pow(p[0] / n, p[1]) + Math.pow(p[2] / s, p[3]);
+    double actual = Math.exp(form.logValue(form.toInternal(p), Math.log(n), Math.log(s), null));
+    assertThat(actual).isCloseTo(expected, within(1e-12 * expected));
+  }
+
+  @Test
   void shouldHaveAnalyticGradientsThatMatchFiniteDifferences() {
     List<Form> forms =
-        List.of(Bnsl.powerLaw(), Bnsl.powerLawWithFloor(), Bnsl.withBreaks(3), new Chinchilla());
+        List.of(
+            Bnsl.powerLaw(),
+            Bnsl.powerLawWithFloor(),
+            Bnsl.withBreaks(3),
+            new Chinchilla(),
+            new Kaplan());
     List<double[]> params =
         List.of(
             new double[] {5, 0.3},
             new double[] {0.5, 5, 0.3},
             new double[] {0.05, 3, 0.1, 0.8, 30, 0.2, -0.6, 1000, 0.2, 0.9, 30000, 0.3},
-            new double[] {1.8, 480, 0.35, 2000, 0.37});
+            new double[] {1.8, 480, 0.35, 2000, 0.37},
+            new double[] {8.8e13, 0.076, 2.1e12, 0.76});
     for (int f = 0; f < forms.size(); f++) {
       Form form = forms.get(f);
       double[] theta = form.toInternal(params.get(f));
@@ -91,7 +108,8 @@ class FormTest {
             Bnsl.powerLawWithFloor(),
             Bnsl.withBreaks(2),
             new Bnsl(3, false),
-            new Chinchilla())) {
+            new Chinchilla(),
+            new Kaplan())) {
       assertThat(Forms.byName(f.name())).isEqualTo(f);
     }
     assertThatThrownBy(() -> Forms.byName("bnsl-7")).hasMessageContaining("'bnsl-7'");
