@@ -1,6 +1,7 @@
 package dev.scalewatch.app.config;
 
 import dev.scalewatch.ingest.gateway.GatewayConfig;
+import dev.scalewatch.sinks.route.RoutingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.Map;
  *     refused (see {@code DiskGuard})
  * @param gateway tokens and limits of the HTTP ingest gateway
  * @param jobs what the user sets of the stream jobs
+ * @param routing alert receivers and the routes from projects to them
  */
 public record StackConfig(
     Path dataDirectory,
@@ -35,7 +37,8 @@ public record StackConfig(
     int partitions,
     long minFreeDiskBytes,
     GatewayConfig gateway,
-    JobSettings jobs) {
+    JobSettings jobs,
+    RoutingConfig routing) {
 
   public StackConfig {
     if (dataDirectory == null) {
@@ -57,6 +60,9 @@ public record StackConfig(
     }
     if (jobs == null) {
       throw new IllegalArgumentException("jobs settings must be set");
+    }
+    if (routing == null) {
+      throw new IllegalArgumentException("alert routing must be set (RoutingConfig.NONE for none)");
     }
     if (partitions < 1 || partitions > 1024) {
       throw new IllegalArgumentException(
@@ -86,7 +92,8 @@ public record StackConfig(
         DEFAULT_MIN_FREE_DISK_BYTES,
         new GatewayConfig(
             projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES),
-        JobSettings.DEFAULTS);
+        JobSettings.DEFAULTS,
+        RoutingConfig.NONE);
   }
 
   /** A copy with another stall gap. */
@@ -102,7 +109,25 @@ public record StackConfig(
         partitions,
         minFreeDiskBytes,
         gateway,
-        jobs.withStallGap(gap));
+        jobs.withStallGap(gap),
+        routing);
+  }
+
+  /** A copy with other alert routing. */
+  public StackConfig withRouting(RoutingConfig otherRouting) {
+    return new StackConfig(
+        dataDirectory,
+        host,
+        kafkaPort,
+        controllerPort,
+        registryPort,
+        httpPort,
+        flinkPort,
+        partitions,
+        minFreeDiskBytes,
+        gateway,
+        jobs,
+        otherRouting);
   }
 
   private static void requirePort(String name, int port) {

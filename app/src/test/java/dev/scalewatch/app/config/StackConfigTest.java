@@ -3,6 +3,7 @@ package dev.scalewatch.app.config;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scalewatch.ingest.gateway.GatewayConfig;
+import dev.scalewatch.sinks.route.RoutingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +28,8 @@ class StackConfigTest {
                     4,
                     StackConfig.DEFAULT_MIN_FREE_DISK_BYTES,
                     GATEWAY,
-                    JobSettings.DEFAULTS))
+                    JobSettings.DEFAULTS,
+                    RoutingConfig.NONE))
         .hasMessage("kafka-port must be between 0 and 65535: 70000 (0 picks a free port)");
   }
 
@@ -74,7 +76,8 @@ class StackConfigTest {
                     0,
                     StackConfig.DEFAULT_MIN_FREE_DISK_BYTES,
                     GATEWAY,
-                    JobSettings.DEFAULTS))
+                    JobSettings.DEFAULTS,
+                    RoutingConfig.NONE))
         .hasMessageContaining("partitions must be between 1 and 1024: 0");
   }
 }

@@ -76,7 +76,8 @@ public final class AlertRoutingSink implements AutoCloseable {
 
   /**
    * Assigns every partition of {@code scalewatch.alerts} (which must exist), finds where delivery
-   * starts, and starts reading on a thread of its own.
+   * starts, and starts reading on a thread of its own. The sink owns the router from here: closing
+   * the sink (or a failed start) closes it.
    */
   public static AlertRoutingSink start(
       String bootstrapServers, SchemaRegistryClient registry, AlertRouter router) {
@@ -85,6 +86,11 @@ public final class AlertRoutingSink implements AutoCloseable {
       sink.assign();
     } catch (RuntimeException e) {
       sink.consumer.close();
+      try {
+        router.close();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
       throw e;
     }
     sink.thread.start();

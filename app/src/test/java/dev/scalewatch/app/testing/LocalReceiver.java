@@ -1,4 +1,4 @@
-package dev.scalewatch.sinks.route;
+package dev.scalewatch.app.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP receiver on loopback (the JDK's server) that records every body posted to it; it can
  * answer an error status or hang until closed.
  */
-final class LocalReceiver implements AutoCloseable {
+public final class LocalReceiver implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,7 +28,7 @@ final class LocalReceiver implements AutoCloseable {
   private volatile int status = 200;
   private volatile boolean hang;
 
-  record Post(String path, String contentType, JsonNode body) {}
+  public record Post(String path, String contentType, JsonNode body) {}
 
   private LocalReceiver(int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
@@ -58,35 +58,35 @@ final class LocalReceiver implements AutoCloseable {
   }
 
   /** A receiver on a free port. */
-  static LocalReceiver start() throws IOException {
+  public static LocalReceiver start() throws IOException {
     return new LocalReceiver(0);
   }
 
   /** A receiver on the given port (to bring one back where another was down). */
-  static LocalReceiver startOn(int port) throws IOException {
+  public static LocalReceiver startOn(int port) throws IOException {
     return new LocalReceiver(port);
   }
 
-  LocalReceiver answering(int status) {
+  public LocalReceiver answering(int status) {
     this.status = status;
     return this;
   }
 
-  LocalReceiver hanging() {
+  public LocalReceiver hanging() {
     this.hang = true;
     return this;
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + port());
   }
 
   /** The next post, waiting up to {@code wait}; fails if none comes. */
-  Post next(Duration wait) throws InterruptedException {
+  public Post next(Duration wait) throws InterruptedException {
     Post post = posts.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     if (post == null) {
       throw new AssertionError("no post within " + wait);
@@ -95,11 +95,11 @@ final class LocalReceiver implements AutoCloseable {
   }
 
   /** The next post if one comes within {@code wait}, else null. */
-  Post poll(Duration wait) throws InterruptedException {
+  public Post poll(Duration wait) throws InterruptedException {
     return posts.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  List<Post> drain() {
+  public List<Post> drain() {
     List<Post> all = new ArrayList<>();
     posts.drainTo(all);
     return all;

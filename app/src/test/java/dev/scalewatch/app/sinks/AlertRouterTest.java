@@ -1,12 +1,17 @@
-package dev.scalewatch.sinks.route;
+package dev.scalewatch.app.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scalewatch.app.testing.LocalReceiver;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.AlertState;
 import dev.scalewatch.schemas.Severity;
+import dev.scalewatch.sinks.route.AlertRouter;
+import dev.scalewatch.sinks.route.Receiver;
+import dev.scalewatch.sinks.route.ReceiverType;
+import dev.scalewatch.sinks.route.RoutingConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.net.URI;
