@@ -98,23 +98,15 @@ public record StackConfig(
 
   /** A copy with another stall gap. */
   public StackConfig withStallGap(Duration gap) {
-    return new StackConfig(
-        dataDirectory,
-        host,
-        kafkaPort,
-        controllerPort,
-        registryPort,
-        httpPort,
-        flinkPort,
-        partitions,
-        minFreeDiskBytes,
-        gateway,
-        jobs.withStallGap(gap),
-        routing);
+    return with(jobs.withStallGap(gap), routing);
   }
 
   /** A copy with other alert routing. */
   public StackConfig withRouting(RoutingConfig otherRouting) {
+    return with(jobs, otherRouting);
+  }
+
+  private StackConfig with(JobSettings otherJobs, RoutingConfig otherRouting) {
     return new StackConfig(
         dataDirectory,
         host,
@@ -126,7 +118,7 @@ public record StackConfig(
         partitions,
         minFreeDiskBytes,
         gateway,
-        jobs,
+        otherJobs,
         otherRouting);
   }
 

@@ -162,9 +162,7 @@ public final class EmbeddedStack implements AutoCloseable {
             .build();
     submitJob(health, StreamJobs.RUN_MONITOR, jobs, StreamJobs::addRunMonitor);
     submitJob(health, StreamJobs.SWEEP_FITTER, jobs, StreamJobs::addSweepFitter);
-    track(
-        FlinkJobMetrics.start(
-            flink.restAddress(), meters, List.of(StreamJobs.RUN_MONITOR, StreamJobs.SWEEP_FITTER)));
+    track(FlinkJobMetrics.start(flink.restAddress(), meters));
     IngestGateway gateway =
         track(
             new IngestGateway(

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scalewatch.app.testing.LocalReceiver;
+import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.Alert;
-import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.AlertState;
-import dev.scalewatch.schemas.Severity;
 import dev.scalewatch.sinks.route.AlertRouter;
 import dev.scalewatch.sinks.route.Receiver;
 import dev.scalewatch.sinks.route.ReceiverType;
@@ -122,7 +121,7 @@ class AlertRouterTest {
             .isEqualTo("spike/sweep 7/r1/40");
         assertThat(Instant.parse(postable.path("endsAt").asText())).isAfter(Instant.now());
       }
-      Instant ended = STARTED.plusSeconds(90);
+      Instant ended = STARTED.plusSeconds(90); // StackClients.alert's end
       router.route(spike(AlertState.RESOLVED));
       JsonNode resolved = lastUntilState(am, ended);
       assertThat(resolved.path("startsAt").asText()).isEqualTo("2026-01-01T00:00:00Z");
@@ -181,7 +180,7 @@ class AlertRouterTest {
                 DASHBOARD,
                 meters)) {
       for (int i = 0; i < 5; i++) {
-        router.route(alert("a" + i, AlertState.FIRING));
+        router.route(StackClients.alert("p", "a" + i, AlertState.FIRING));
         assertThat(hook.next(WAIT).body().path("alert").path("id").asText()).isEqualTo("a" + i);
       }
       // a0 hangs in flight; a1, a2 were pushed out by a3, a4.
@@ -237,26 +236,11 @@ class AlertRouterTest {
   }
 
   private static Alert spike(AlertState state) {
-    return Alert.newBuilder(alert("spike/sweep 7/r1/40", state))
+    return Alert.newBuilder(StackClients.alert("p", "spike/sweep 7/r1/40", state))
         .setProject("sweep 7")
         .setSummary("loss <x> spiked 3.1x")
         .setEvidence("steps 40-42 at 3.1x the baseline 2.0")
         .setLabels(Map.of("run_id", "r1", "train/loss", "yes", "empty", ""))
-        .build();
-  }
-
-  private static Alert alert(String id, AlertState state) {
-    return Alert.newBuilder()
-        .setId(id)
-        .setKind(AlertKind.LOSS_SPIKE)
-        .setSeverity(Severity.WARNING)
-        .setState(state)
-        .setProject("p")
-        .setRunId("r1")
-        .setMetric("train/loss")
-        .setSummary("loss spiked")
-        .setStartsAt(STARTED)
-        .setEndsAt(state == AlertState.RESOLVED ? STARTED.plusSeconds(90) : null)
         .build();
   }
 

@@ -10,9 +10,7 @@ import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.app.testing.LocalReceiver;
 import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.Alert;
-import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.AlertState;
-import dev.scalewatch.schemas.Severity;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
@@ -29,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,17 +68,13 @@ class AlertRoutingIT {
 
       try (EmbeddedStack stack = EmbeddedStack.start(config)) {
         try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-            var producer =
-                new KafkaProducer<String, Alert>(
-                    StackClients.producerConfig(stack.bootstrapServers()),
-                    new org.apache.kafka.common.serialization.StringSerializer(),
-                    new AvroKafkaSerializer<Alert>(registry))) {
+            var producer = producer(stack, registry)) {
           for (int i = 0; i < ALERTS; i++) {
-            send(producer, alert("it", "spike/" + i, AlertState.FIRING));
-            send(producer, alert("it", "spike/" + i, AlertState.RESOLVED));
+            send(producer, StackClients.alert("it", "spike/" + i, AlertState.FIRING));
+            send(producer, StackClients.alert("it", "spike/" + i, AlertState.RESOLVED));
           }
-          send(producer, alert("it", "stall/r1", AlertState.FIRING));
-          send(producer, alert("elsewhere", "stall/r9", AlertState.FIRING));
+          send(producer, StackClients.alert("it", "stall/r1", AlertState.FIRING));
+          send(producer, StackClients.alert("elsewhere", "stall/r9", AlertState.FIRING));
           producer.flush();
         }
         // Every state of every alert reaches the webhook in order, past the hanging receiver.
@@ -117,12 +112,8 @@ class AlertRoutingIT {
               .isEqualTo("stall/r1");
         }
         try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
-            var producer =
-                new KafkaProducer<String, Alert>(
-                    StackClients.producerConfig(stack.bootstrapServers()),
-                    new org.apache.kafka.common.serialization.StringSerializer(),
-                    new AvroKafkaSerializer<Alert>(registry))) {
-          send(producer, alert("it", "stall/r1", AlertState.RESOLVED));
+            var producer = producer(stack, registry)) {
+          send(producer, StackClients.alert("it", "stall/r1", AlertState.RESOLVED));
           producer.flush();
         }
         // The webhook gets only the new state: nothing of before the restart is delivered again.
@@ -152,19 +143,12 @@ class AlertRoutingIT {
     producer.send(new ProducerRecord<>(Topics.ALERTS, alert.getId(), alert));
   }
 
-  static Alert alert(String project, String id, AlertState state) {
-    Instant start = Instant.parse("2026-01-01T00:00:00Z");
-    return Alert.newBuilder()
-        .setId(id)
-        .setKind(id.startsWith("stall") ? AlertKind.STALL : AlertKind.LOSS_SPIKE)
-        .setSeverity(Severity.WARNING)
-        .setState(state)
-        .setProject(project)
-        .setRunId("r1")
-        .setSummary("something happened to " + id)
-        .setStartsAt(start)
-        .setEndsAt(state == AlertState.RESOLVED ? start.plusSeconds(60) : null)
-        .build();
+  private static KafkaProducer<String, Alert> producer(
+      EmbeddedStack stack, SchemaRegistryClient registry) {
+    return new KafkaProducer<>(
+        StackClients.producerConfig(stack.bootstrapServers()),
+        new StringSerializer(),
+        new AvroKafkaSerializer<>(registry));
   }
 
   static JsonNode await(String url, java.util.function.Predicate<JsonNode> done) throws Exception {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * (the same in the MiniCluster and on a cluster): {@code latePoints} (points older than the
  * watermark: used all the same) and {@code refits} (the sweep fitter's refits, published or not),
  * summed over each running job's operators and subtasks, as {@code scalewatch_late_points_total}
- * and {@code scalewatch_refits_total} by job. Flink's counters start again from 0 when a job
+ * and {@code scalewatch_refits_total} by job; a job's counter appears once Flink lists it for the
+ * job (the run monitor has no {@code refits}). Flink's counters start again from 0 when a job
  * restarts, which Prometheus' {@code rate} reads as a counter reset.
  *
  * <p>Polled every {@value #POLL_SECONDS} s on a thread of its own; a failed poll is logged at debug
@@ -63,30 +64,21 @@ public final class FlinkJobMetrics implements AutoCloseable {
             });
   }
 
-  /**
-   * Starts polling Flink's REST endpoint; each job's counters are registered when first seen.
-   *
-   * @param jobNames the jobs to follow, by name (their counters exist at 0 from the start)
-   */
-  public static FlinkJobMetrics start(
-      String restAddress, MeterRegistry meters, Iterable<String> jobNames) {
+  /** Starts polling Flink's REST endpoint; each job's counters are registered when first seen. */
+  public static FlinkJobMetrics start(String restAddress, MeterRegistry meters) {
     FlinkJobMetrics metrics = new FlinkJobMetrics(restAddress, meters);
-    jobNames.forEach(metrics::register);
     metrics.poller.scheduleWithFixedDelay(metrics::poll, 0, POLL_SECONDS, TimeUnit.SECONDS);
     return metrics;
   }
 
-  private void register(String job) {
-    EXPORTED.forEach(
-        (flinkName, name) -> {
-          String key = job + "/" + flinkName;
-          if (values.putIfAbsent(key, 0.0) == null) {
-            FunctionCounter.builder(name, values, v -> v.getOrDefault(key, 0.0))
-                .description("Flink metric " + flinkName + " of the job, summed over its operators")
-                .tag("job", job)
-                .register(meters);
-          }
-        });
+  private void register(String job, String flinkName) {
+    String key = job + "/" + flinkName;
+    if (values.putIfAbsent(key, 0.0) == null) {
+      FunctionCounter.builder(EXPORTED.get(flinkName), values, v -> v.getOrDefault(key, 0.0))
+          .description("Flink metric " + flinkName + " of the job, summed over its operators")
+          .tag("job", job)
+          .register(meters);
+    }
   }
 
   /** Reads the counters of every running job once. */
@@ -105,9 +97,7 @@ public final class FlinkJobMetrics implements AutoCloseable {
   }
 
   private void pollJob(String id, String name) throws IOException, InterruptedException {
-    register(name);
     Map<String, Double> sums = new HashMap<>();
-    EXPORTED.keySet().forEach(flinkName -> sums.put(flinkName, 0.0));
     for (JsonNode vertex : get("/jobs/" + id).path("vertices")) {
       String base = "/jobs/" + id + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
       String wanted =
@@ -124,7 +114,11 @@ public final class FlinkJobMetrics implements AutoCloseable {
             flinkName(metric.path("id").asText()), metric.path("sum").asDouble(), Double::sum);
       }
     }
-    sums.forEach((flinkName, sum) -> values.put(name + "/" + flinkName, sum));
+    sums.forEach(
+        (flinkName, sum) -> {
+          register(name, flinkName);
+          values.put(name + "/" + flinkName, sum);
+        });
   }
 
   /** The metric's own name: operator metrics are listed as {@code <operator>.<name>}. */

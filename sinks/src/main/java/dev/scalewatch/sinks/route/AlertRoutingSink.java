@@ -194,20 +194,17 @@ public final class AlertRoutingSink implements AutoCloseable {
       try {
         return alerts.decode(record.topic(), record.partition(), record.offset(), record.value());
       } catch (RuntimeException e) {
-        if (e.getCause() instanceof SchemaRegistryException registry
-            && (registry.status() == SchemaRegistryException.UNREACHABLE
-                || registry.status() >= 500)) {
-          log.warn("Alert routing cannot reach the registry ({}); retrying in 1 s", registry);
-          Thread.sleep(1000);
-        } else {
+        if (!(e.getCause() instanceof SchemaRegistryException registry && registry.isTransient())) {
           log.warn(
-              "Skipped {}-{} offset {}: {}",
+              "Alert at {}-{}@{} skipped, undecodable: {}",
               record.topic(),
               record.partition(),
               record.offset(),
               e.getMessage());
           return null;
         }
+        log.warn("Alert routing cannot reach the registry ({}); retrying in 1 s", registry);
+        Thread.sleep(1000);
       }
     }
     return null;
