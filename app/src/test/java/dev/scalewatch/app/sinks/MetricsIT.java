@@ -9,8 +9,6 @@ import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.app.testing.LocalReceiver;
 import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.AlertState;
-import dev.scalewatch.schemas.Fit;
-import dev.scalewatch.schemas.FitScope;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
@@ -26,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +88,7 @@ class MetricsIT {
     points.add(point("a", POINTS, T0));
     postToGateway(http, points.toString());
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl())) {
-      produce(Topics.FITS, "m/sweep", fit(), registry);
+      produce(Topics.FITS, "m/sweep", StackClients.fit("m", 2500), registry);
       produce(
           Topics.ALERTS,
           "spike/m",
@@ -213,25 +210,6 @@ class MetricsIT {
         + ",\"event_time\":"
         + eventTime
         + "}";
-  }
-
-  private static Fit fit() {
-    return Fit.newBuilder()
-        .setProject("m")
-        .setScope(FitScope.SWEEP)
-        .setKey("m/sweep")
-        .setMetric("accuracy")
-        .setTask("wino")
-        .setXAxis("params")
-        .setForm("power_law")
-        .setXMin(1e8)
-        .setXMax(1e9)
-        .setPointCount(5)
-        .setErrorInSample(0.01)
-        .setFitDurationMicros(2500)
-        .setSequence(1)
-        .setEventTime(Instant.ofEpochMilli(T0))
-        .build();
   }
 
   private <T extends SpecificRecord> void produce(

@@ -3,6 +3,8 @@ package dev.scalewatch.app.testing;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.AlertState;
+import dev.scalewatch.schemas.Fit;
+import dev.scalewatch.schemas.FitScope;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Severity;
 import dev.scalewatch.schemas.Topics;
@@ -117,6 +119,26 @@ public final class StackClients {
         .setSummary("something happened to " + id)
         .setStartsAt(start)
         .setEndsAt(state == AlertState.RESOLVED ? start.plusSeconds(90) : null)
+        .build();
+  }
+
+  /** A sweep fit of task wino under key {@code <project>/sweep}, sequence 1, at T0. */
+  public static Fit fit(String project, long durationMicros) {
+    return Fit.newBuilder()
+        .setProject(project)
+        .setScope(FitScope.SWEEP)
+        .setKey(project + "/sweep")
+        .setMetric("accuracy")
+        .setTask("wino")
+        .setXAxis("params")
+        .setForm("power_law")
+        .setXMin(1e8)
+        .setXMax(1e9)
+        .setPointCount(5)
+        .setErrorInSample(0.01)
+        .setFitDurationMicros(durationMicros)
+        .setSequence(1)
+        .setEventTime(Instant.ofEpochMilli(1767225600000L))
         .build();
   }
 }
