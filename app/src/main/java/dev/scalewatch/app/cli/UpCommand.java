@@ -7,8 +7,10 @@ import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.ingest.gateway.GatewayConfig;
+import dev.scalewatch.sinks.route.RoutingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,7 +102,12 @@ public final class UpCommand implements Callable<Integer> {
         new GatewayConfig(
             GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes),
         jobs.settings(demo),
-        storeSettings());
+        storeSettings(),
+        RoutingConfig.parse(
+            alertReceivers,
+            alertRoutes,
+            Duration.ofSeconds(alertResendSeconds),
+            alertQueueCapacity));
   }
 
   private StoreSettings storeSettings() {
@@ -186,6 +193,44 @@ public final class UpCommand implements Callable<Integer> {
       description = "Most bytes in one gateway request (default: ${DEFAULT-VALUE}).")
   int gatewayMaxBytes;
 
+  @Option(
+      names = "--alert-receivers",
+      paramLabel = "NAME=TYPE:URL[,...]",
+      defaultValue = "",
+      description =
+          "Where alerts are delivered: named receivers of type webhook (JSON), slack (an incoming"
+              + " webhook URL) or alertmanager (the server's base URL; alerts go to"
+              + " /api/v2/alerts), e.g. ops=alertmanager:http://127.0.0.1:9093,"
+              + "team=slack:https://hooks.slack.com/services/T/B/X (default: none).")
+  String alertReceivers;
+
+  @Option(
+      names = "--alert-routes",
+      paramLabel = "PROJECT=NAME[+NAME...][,...]",
+      defaultValue = "",
+      description =
+          "Which receivers get a project's alerts; * is every project without a route of its own,"
+              + " e.g. sweep-7=team+ops,*=ops (default: every project to every receiver).")
+  String alertRoutes;
+
+  @Option(
+      names = "--alert-resend-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
+      description =
+          "How often alerts still firing are sent to Alertmanager again; each send asks it to keep"
+              + " the alert four intervals (default: ${DEFAULT-VALUE}).")
+  long alertResendSeconds;
+
+  @Option(
+      names = "--alert-queue-capacity",
+      paramLabel = "ALERTS",
+      defaultValue = "1000",
+      description =
+          "Alerts waiting per receiver while it is slow or down; when full the oldest is dropped"
+              + " and counted (default: ${DEFAULT-VALUE}).")
+  int alertQueueCapacity;
+
   @Override
   public Integer call() throws Exception {
     StackConfig config;
@@ -225,6 +270,14 @@ public final class UpCommand implements Callable<Integer> {
             : "projects " + config.gateway().projectsByToken().values().stream().sorted().toList());
     out.printf("api       %s/api/{runs,fits,alerts}%n", stack.httpUrl());
     out.printf("store     %s%n", stack.storeLocation());
+    out.printf("metrics   %s/metrics (Prometheus)%n", stack.httpUrl());
+    out.printf(
+        "alerts    %s%n",
+        config.routing().receivers().isEmpty()
+            ? "no receivers: set --alert-receivers name=type:url to deliver them"
+            : config.routing().receivers().stream()
+                .map(r -> r.name() + " (" + r.type().configName() + ")")
+                .toList());
     out.printf("data      %s%n", config.dataDirectory().toAbsolutePath().normalize());
     out.printf(
         java.util.Locale.ROOT,

@@ -1,6 +1,7 @@
 package dev.scalewatch.app.config;
 
 import dev.scalewatch.ingest.gateway.GatewayConfig;
+import dev.scalewatch.sinks.route.RoutingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Map;
  * @param gateway tokens and limits of the HTTP ingest gateway
  * @param jobs what the user sets of the stream jobs
  * @param store where the store lives: DuckDB under the data directory, or PostgreSQL
+ * @param routing alert receivers and the routes from projects to them
  */
 public record StackConfig(
     Path dataDirectory,
@@ -37,7 +39,8 @@ public record StackConfig(
     long minFreeDiskBytes,
     GatewayConfig gateway,
     JobSettings jobs,
-    StoreSettings store) {
+    StoreSettings store,
+    RoutingConfig routing) {
 
   public StackConfig {
     if (dataDirectory == null) {
@@ -62,6 +65,9 @@ public record StackConfig(
     }
     if (store == null) {
       throw new IllegalArgumentException("store settings must be set");
+    }
+    if (routing == null) {
+      throw new IllegalArgumentException("alert routing must be set (RoutingConfig.NONE for none)");
     }
     if (partitions < 1 || partitions > 1024) {
       throw new IllegalArgumentException(
@@ -92,20 +98,27 @@ public record StackConfig(
         new GatewayConfig(
             projectsByToken, GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES),
         JobSettings.DEFAULTS,
-        StoreSettings.EMBEDDED);
+        StoreSettings.EMBEDDED,
+        RoutingConfig.NONE);
   }
 
   /** A copy with another stall gap. */
   public StackConfig withStallGap(Duration gap) {
-    return with(jobs.withStallGap(gap), store);
+    return with(jobs.withStallGap(gap), store, routing);
   }
 
   /** A copy with another store. */
   public StackConfig withStore(StoreSettings otherStore) {
-    return with(jobs, otherStore);
+    return with(jobs, otherStore, routing);
   }
 
-  private StackConfig with(JobSettings otherJobs, StoreSettings otherStore) {
+  /** A copy with other alert routing. */
+  public StackConfig withRouting(RoutingConfig otherRouting) {
+    return with(jobs, store, otherRouting);
+  }
+
+  private StackConfig with(
+      JobSettings otherJobs, StoreSettings otherStore, RoutingConfig otherRouting) {
     return new StackConfig(
         dataDirectory,
         host,
@@ -118,7 +131,8 @@ public record StackConfig(
         minFreeDiskBytes,
         gateway,
         otherJobs,
-        otherStore);
+        otherStore,
+        otherRouting);
   }
 
   private static void requirePort(String name, int port) {

@@ -15,7 +15,14 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.sinks.api.StoreApi;
 import dev.scalewatch.sinks.consume.StoreSink;
+import dev.scalewatch.sinks.metrics.FlinkJobMetrics;
+import dev.scalewatch.sinks.metrics.MetricsEndpoint;
+import dev.scalewatch.sinks.metrics.TopicMetrics;
+import dev.scalewatch.sinks.route.AlertRouter;
+import dev.scalewatch.sinks.route.AlertRoutingSink;
 import dev.scalewatch.sinks.store.Store;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -32,15 +39,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole ScaleWatch stack in one process: KRaft broker, schema registry, the Kafka Streams
  * normalizer, one Flink MiniCluster running the stream jobs (run monitor, sweep fitter), the store
- * (DuckDB under {@code <data>/store}, or PostgreSQL) with the sink that fills it, and the HTTP
- * server (health, the ingest gateway and the store's JSON API), with every piece of state under
- * {@link StackConfig#dataDirectory()}.
+ * (DuckDB under {@code <data>/store}, or PostgreSQL) with the sink that fills it, alert routing to
+ * the configured receivers, the metrics derived from the topics and the jobs, and the HTTP server
+ * (health, the ingest gateway, the store's JSON API and {@code /metrics}), with every piece of
+ * state under {@link StackConfig#dataDirectory()}.
  *
  * <p>Start order follows dependencies (data directory lock, a check that every port is free, the
- * store, disk guard, broker, topics, registry, normalizer, Flink, store and its sink, HTTP); {@link
- * #close()} stops them in reverse. If a component fails to start, the ones already started are
- * stopped and the cause is thrown. Not thread-safe: start and close from one thread (close is
- * idempotent).
+ * store, disk guard, broker, topics, registry, normalizer, Flink, the store's sink, alert routing
+ * and topic metrics, the jobs, HTTP); {@link #close()} stops them in reverse. If a component fails
+ * to start, the ones already started are stopped and the cause is thrown. Not thread-safe: start
+ * and close from one thread (close is idempotent).
  */
 public final class EmbeddedStack implements AutoCloseable {
 
@@ -56,6 +64,8 @@ public final class EmbeddedStack implements AutoCloseable {
   private Health health;
   private Store store;
   private StoreSink storeSink;
+  private AlertRoutingSink alertRouting;
+  private MetricsEndpoint metrics;
   private SchemaRegistryClient registryClient;
   private String host;
 
@@ -110,6 +120,18 @@ public final class EmbeddedStack implements AutoCloseable {
                     broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
     storeSink = track(StoreSink.start(broker.bootstrapServers(), registryClient, store));
+    // Resolved now: the links in alert payloads name the dashboard's port.
+    int httpPort = FreePorts.resolve(config.host(), config.httpPort());
+    metrics = new MetricsEndpoint();
+    MeterRegistry meters = metrics.registry();
+    alertRouting =
+        track(
+            AlertRoutingSink.start(
+                broker.bootstrapServers(),
+                registryClient,
+                AlertRouter.start(config.routing(), "http://" + host + ":" + httpPort, meters)));
+    track(TopicMetrics.start(broker.bootstrapServers(), registryClient, meters));
+    registerConsumerGauges(meters);
     health =
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
@@ -121,6 +143,11 @@ public final class EmbeddedStack implements AutoCloseable {
                 normalizer::healthDetails)
             .register("flink", flink.restAddress(), flink::isHealthy)
             .register("store", store.location(), storeSink::isRunning, storeSink::details)
+            .register(
+                "alerts",
+                Topics.ALERTS + " -> " + config.routing().receivers().size() + " receivers",
+                alertRouting::isRunning,
+                alertRouting::details)
             // A nearly full disk refuses new events but stops nothing: the component stays UP.
             .register("disk", disk.directory().toString(), () -> true, disk::details);
     JobsConfig jobs =
@@ -132,6 +159,7 @@ public final class EmbeddedStack implements AutoCloseable {
             .build();
     submitJob(health, StreamJobs.RUN_MONITOR, jobs, StreamJobs::addRunMonitor);
     submitJob(health, StreamJobs.SWEEP_FITTER, jobs, StreamJobs::addSweepFitter);
+    track(FlinkJobMetrics.start(flink.restAddress(), meters));
     IngestGateway gateway =
         track(
             new IngestGateway(
@@ -140,12 +168,38 @@ public final class EmbeddedStack implements AutoCloseable {
         track(
             HttpServer.start(
                 config.host(),
-                config.httpPort(),
+                httpPort,
                 health,
                 2L * config.gateway().maxBytes(),
-                List.of(gateway::addRoutes, new StoreApi(store.reader())::addRoutes)));
+                List.of(
+                    gateway::addRoutes,
+                    new StoreApi(store.reader())::addRoutes,
+                    metrics::addRoutes)));
     // Stopped before the HTTP server: batches in progress are answered, later ones get a 503.
     track(() -> gateway.drain(Duration.ofSeconds(20)));
+  }
+
+  /**
+   * Consumer lag of the normalizer, the store sink and alert routing, and the normalizer's delay.
+   */
+  private void registerConsumerGauges(MeterRegistry meters) {
+    lagGauge(meters, "normalizer", normalizer, Normalizer::lag);
+    lagGauge(meters, "store-sink", storeSink, StoreSink::lagRecords);
+    lagGauge(meters, "alert-routing", alertRouting, AlertRoutingSink::lagRecords);
+    Gauge.builder("scalewatch_normalizer_delay_seconds", normalizer, n -> n.delayMillis() / 1000.0)
+        .description("How long the records the normalizer read in the last minute had waited")
+        .register(meters);
+  }
+
+  private static <T> void lagGauge(
+      MeterRegistry meters,
+      String consumer,
+      T component,
+      java.util.function.ToLongFunction<T> lag) {
+    Gauge.builder("scalewatch_consumer_lag_records", component, c -> lag.applyAsLong(c))
+        .description("Records of its input topics a consumer has not read yet (-1: not known yet)")
+        .tag("consumer", consumer)
+        .register(meters);
   }
 
   /** Builds one job, submits it (resuming from its newest checkpoint) and reports it on /health. */
@@ -210,6 +264,11 @@ public final class EmbeddedStack implements AutoCloseable {
   /** The DuckDB file or the PostgreSQL URL (without its password). */
   public String storeLocation() {
     return store.location();
+  }
+
+  /** Alert routing: what it delivered is counted on {@code /metrics}. */
+  public AlertRoutingSink alertRouting() {
+    return alertRouting;
   }
 
   /** The store's sink: what it wrote and skipped since the stack started. */

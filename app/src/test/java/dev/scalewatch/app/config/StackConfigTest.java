@@ -3,6 +3,7 @@ package dev.scalewatch.app.config;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scalewatch.ingest.gateway.GatewayConfig;
+import dev.scalewatch.sinks.route.RoutingConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +29,8 @@ class StackConfigTest {
                     StackConfig.DEFAULT_MIN_FREE_DISK_BYTES,
                     GATEWAY,
                     JobSettings.DEFAULTS,
-                    StoreSettings.EMBEDDED))
+                    StoreSettings.EMBEDDED,
+                    RoutingConfig.NONE))
         .hasMessage("kafka-port must be between 0 and 65535: 70000 (0 picks a free port)");
   }
 
@@ -102,7 +104,8 @@ class StackConfigTest {
                     StackConfig.DEFAULT_MIN_FREE_DISK_BYTES,
                     GATEWAY,
                     JobSettings.DEFAULTS,
-                    StoreSettings.EMBEDDED))
+                    StoreSettings.EMBEDDED,
+                    RoutingConfig.NONE))
         .hasMessageContaining("partitions must be between 1 and 1024: 0");
   }
 }

@@ -10,6 +10,7 @@ import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.app.embedded.StartRefusedException;
+import dev.scalewatch.app.testing.FreeTestPorts;
 import dev.scalewatch.app.testing.PostgresServer;
 import dev.scalewatch.app.testing.RunningPostgres;
 import dev.scalewatch.ingest.gateway.GatewayConfig;
@@ -17,9 +18,8 @@ import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroDecoder;
+import dev.scalewatch.sinks.route.RoutingConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -128,7 +128,7 @@ class PostgresStoreIT {
   @Test
   void shouldRefuseToStartNamingTheUrlWithoutPasswordWhenTheDatabaseIsUnreachable()
       throws Exception {
-    int closedPort = freePorts(1)[0];
+    int closedPort = FreeTestPorts.pick("127.0.0.1", 1)[0];
     StackConfig config =
         StackConfig.ephemeral(data)
             .withStore(
@@ -150,7 +150,7 @@ class PostgresStoreIT {
 
   /** Every port fixed, so that the feed's producer finds the restarted broker. */
   private static StackConfig fixedPorts(Path data) throws IOException {
-    int[] ports = freePorts(5);
+    int[] ports = FreeTestPorts.pick("127.0.0.1", 5);
     return new StackConfig(
         data,
         "127.0.0.1",
@@ -164,24 +164,8 @@ class PostgresStoreIT {
         new GatewayConfig(
             Map.of(), GatewayConfig.DEFAULT_MAX_EVENTS, GatewayConfig.DEFAULT_MAX_BYTES),
         JobSettings.DEFAULTS,
-        StoreSettings.EMBEDDED);
-  }
-
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        held.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : held) {
-        socket.close();
-      }
-    }
+        StoreSettings.EMBEDDED,
+        RoutingConfig.NONE);
   }
 
   private static void awaitRows(String url, long points) throws Exception {

@@ -11,8 +11,6 @@ import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
 import dev.scalewatch.schemas.AlertState;
-import dev.scalewatch.schemas.Fit;
-import dev.scalewatch.schemas.FitScope;
 import dev.scalewatch.schemas.Severity;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -79,7 +77,12 @@ class StoreApiIT {
       postToGateway(http, "/v1/metrics", points.toString());
       try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl())) {
         produceGarbage(stack.bootstrapServers(), Topics.METRICS);
-        produce(stack.bootstrapServers(), registry, Topics.FITS, "it/sweep", fit());
+        produce(
+            stack.bootstrapServers(),
+            registry,
+            Topics.FITS,
+            "it/sweep",
+            StackClients.fit("it", 500));
         produce(
             stack.bootstrapServers(), registry, Topics.ALERTS, "spike", alert(AlertState.FIRING));
         produce(
@@ -217,25 +220,6 @@ class StoreApiIT {
           .send(new ProducerRecord<>(topic, "r1", "not avro".getBytes(StandardCharsets.UTF_8)))
           .get();
     }
-  }
-
-  private static Fit fit() {
-    return Fit.newBuilder()
-        .setProject("it")
-        .setScope(FitScope.SWEEP)
-        .setKey("it/sweep")
-        .setMetric("accuracy")
-        .setTask("wino")
-        .setXAxis("params")
-        .setForm("power_law")
-        .setXMin(1e8)
-        .setXMax(1e9)
-        .setPointCount(5)
-        .setErrorInSample(0.01)
-        .setFitDurationMicros(500)
-        .setSequence(1)
-        .setEventTime(Instant.ofEpochMilli(1767225600000L))
-        .build();
   }
 
   private static Alert alert(AlertState state) {

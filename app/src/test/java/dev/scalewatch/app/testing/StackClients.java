@@ -1,7 +1,12 @@
 package dev.scalewatch.app.testing;
 
 import dev.scalewatch.schemas.Alert;
+import dev.scalewatch.schemas.AlertKind;
+import dev.scalewatch.schemas.AlertState;
+import dev.scalewatch.schemas.Fit;
+import dev.scalewatch.schemas.FitScope;
 import dev.scalewatch.schemas.MetricPoint;
+import dev.scalewatch.schemas.Severity;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
@@ -94,6 +99,46 @@ public final class StackClients {
         .setEventTime(Instant.ofEpochMilli(1_767_225_600_000L + step))
         .setMetric("train/loss")
         .setValue(value)
+        .build();
+  }
+
+  /**
+   * An alert of run r1 that started at 2026-01-01T00:00:00Z (and ended 90 s later if resolved); a
+   * STALL if the id starts with {@code stall}, else a LOSS_SPIKE.
+   */
+  public static Alert alert(String project, String id, AlertState state) {
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    return Alert.newBuilder()
+        .setId(id)
+        .setKind(id.startsWith("stall") ? AlertKind.STALL : AlertKind.LOSS_SPIKE)
+        .setSeverity(Severity.WARNING)
+        .setState(state)
+        .setProject(project)
+        .setRunId("r1")
+        .setMetric("train/loss")
+        .setSummary("something happened to " + id)
+        .setStartsAt(start)
+        .setEndsAt(state == AlertState.RESOLVED ? start.plusSeconds(90) : null)
+        .build();
+  }
+
+  /** A sweep fit of task wino under key {@code <project>/sweep}, sequence 1, at T0. */
+  public static Fit fit(String project, long durationMicros) {
+    return Fit.newBuilder()
+        .setProject(project)
+        .setScope(FitScope.SWEEP)
+        .setKey(project + "/sweep")
+        .setMetric("accuracy")
+        .setTask("wino")
+        .setXAxis("params")
+        .setForm("power_law")
+        .setXMin(1e8)
+        .setXMax(1e9)
+        .setPointCount(5)
+        .setErrorInSample(0.01)
+        .setFitDurationMicros(durationMicros)
+        .setSequence(1)
+        .setEventTime(Instant.ofEpochMilli(1767225600000L))
         .build();
   }
 }

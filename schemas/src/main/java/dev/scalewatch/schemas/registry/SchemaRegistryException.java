@@ -41,6 +41,13 @@ public class SchemaRegistryException extends RuntimeException {
     this.registryMessage = registryMessage;
   }
 
+  /**
+   * Whether the registry could not answer (unreachable, or a 5xx): worth retrying, a 4xx is not.
+   */
+  public boolean isTransient() {
+    return status == UNREACHABLE || status >= 500;
+  }
+
   /** Returns the HTTP status, or {@link #UNREACHABLE}. */
   public int status() {
     return status;

@@ -231,9 +231,7 @@ public final class StoreSink implements AutoCloseable {
       records.addTo(batch, record.topic(), record.partition(), record.offset(), record.value());
       return true;
     } catch (RuntimeException e) {
-      if (e.getCause() instanceof SchemaRegistryException registry
-          && (registry.status() == SchemaRegistryException.UNREACHABLE
-              || registry.status() >= 500)) {
+      if (e.getCause() instanceof SchemaRegistryException registry && registry.isTransient()) {
         throw registry;
       }
       log.warn(
