@@ -236,7 +236,8 @@ public final class UpCommand implements Callable<Integer> {
         config.gateway().projectsByToken().isEmpty()
             ? "no tokens: set --gateway-tokens project=token to accept batches"
             : "projects " + config.gateway().projectsByToken().values().stream().sorted().toList());
-    out.printf("api       %s/api/{runs,fits,alerts}%n", stack.httpUrl());
+    out.printf("api       %s/api/{runs,tasks,evals,fits,alerts,events}%n", stack.httpUrl());
+    out.printf("dashboard %s%n", stack.dashboardUrl());
     out.printf("data      %s%n", config.dataDirectory().toAbsolutePath().normalize());
     out.printf(
         java.util.Locale.ROOT,

@@ -16,6 +16,8 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.sinks.api.StoreApi;
 import dev.scalewatch.sinks.consume.StoreSink;
 import dev.scalewatch.sinks.store.Store;
+import dev.scalewatch.sinks.web.ChangeFeed;
+import dev.scalewatch.sinks.web.Dashboard;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -33,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * The whole ScaleWatch stack in one process: KRaft broker, schema registry, the Kafka Streams
  * normalizer, one Flink MiniCluster running the stream jobs (run monitor, sweep fitter), the store
  * (DuckDB under {@code <data>/store}) with the sink that fills it, and the HTTP server (health, the
- * ingest gateway and the store's JSON API), with every piece of state under {@link
- * StackConfig#dataDirectory()}.
+ * ingest gateway, the store's JSON API and the web dashboard with its live change feed), with every
+ * piece of state under {@link StackConfig#dataDirectory()}.
  *
  * <p>Start order follows dependencies (data directory lock and a check that every port is free,
  * disk guard, broker, topics, registry, normalizer, Flink, store and its sink, HTTP); {@link
@@ -109,6 +111,8 @@ public final class EmbeddedStack implements AutoCloseable {
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
     store = track(Store.openDuckDb(data.resolve("store").resolve("scalewatch.duckdb")));
     storeSink = track(StoreSink.start(broker.bootstrapServers(), registryClient, store));
+    ChangeFeed changes = track(new ChangeFeed());
+    storeSink.addListener(changes);
     health =
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
@@ -146,7 +150,11 @@ public final class EmbeddedStack implements AutoCloseable {
                 config.httpPort(),
                 health,
                 2L * config.gateway().maxBytes(),
-                List.of(gateway::addRoutes, new StoreApi(store.reader())::addRoutes)));
+                List.of(
+                    gateway::addRoutes,
+                    new StoreApi(store.reader())::addRoutes,
+                    changes::addRoutes,
+                    new Dashboard()::addRoutes)));
     // Stopped before the HTTP server: batches in progress are answered, later ones get a 503.
     track(() -> gateway.drain(Duration.ofSeconds(20)));
   }
@@ -195,6 +203,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public String httpUrl() {
     return "http://" + host + ":" + http.port();
+  }
+
+  /** The web dashboard's address. */
+  public String dashboardUrl() {
+    return httpUrl() + "/";
   }
 
   /** What {@code GET /health} answers now. */
