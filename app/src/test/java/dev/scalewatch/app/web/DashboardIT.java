@@ -62,7 +62,9 @@ class DashboardIT {
       double loss = 2 + 8 * Math.pow(step, -0.5);
       // Three elevated points, then back: a spike that fires and resolves.
       live.log(
-          Map.of("train/loss", step >= 120 && step < 123 ? SPIKE * loss : loss), step, tokens(step));
+          Map.of("train/loss", step >= 120 && step < 123 ? SPIKE * loss : loss),
+          step,
+          tokens(step));
     }
     try (TrainingRun diverges = TrainingRun.init(run("diverges").params(350_000_000).build())) {
       for (int step = 1; step <= 200; step++) {
@@ -119,11 +121,10 @@ class DashboardIT {
     browser.screenshot("runs");
 
     // The task page: the points of the sweep, the fitted law and its band, as stored.
-    JsonNode emergence =
-        await(
-                http + "/api/alerts?project=obsscaling&state=firing",
-                a -> emergenceOf(a) != null)
-            .get("alerts");
+    JsonNode alert =
+        emergenceOf(
+            await(
+                http + "/api/alerts?project=obsscaling&state=firing", a -> emergenceOf(a) != null));
     open(http + "/#/task/obsscaling/" + TASK);
     JsonNode drawn = chart("sweep:" + SWEEP_KEY);
     JsonNode fit = fitOf(http, drawn.get("sequence").asLong());
@@ -155,12 +156,14 @@ class DashboardIT {
     List<Double> drawnBreaks = new ArrayList<>();
     drawn.get("breaks").forEach(b -> drawnBreaks.add(b.asDouble()));
     assertThat(drawnBreaks).isEqualTo(breaks);
-    JsonNode alert = emergenceOf(emergence);
     assertThat(drawn.get("markers")).hasSize(1);
     JsonNode marker = drawn.get("markers").get(0);
     assertThat(marker.get("label").asText()).isEqualTo("emergence");
     assertThat(marker.get("x").asDouble()).isEqualTo(alert.get("predicted_x").asDouble());
-    assertThat(marker.get("interval")).isEqualTo(alert.get("predicted_x_interval"));
+    for (String edge : List.of("lower", "upper")) {
+      assertThat(marker.get("interval").get(edge).asDouble())
+          .isEqualTo(alert.get("predicted_x_interval").get(edge).asDouble());
+    }
     browser.screenshot("task");
 
     // The run page: the loss with its learning-curve fit, then a new point without a reload.
@@ -205,9 +208,9 @@ class DashboardIT {
     browser.screenshot("alerts");
   }
 
-  /** The EMERGENCE alert of the sweep among {@code alerts}, or null. */
-  private static JsonNode emergenceOf(JsonNode alerts) {
-    for (JsonNode alert : alerts.get("alerts") == null ? alerts : alerts.get("alerts")) {
+  /** The sweep's EMERGENCE alert in an {@code /api/alerts} answer, or null. */
+  private static JsonNode emergenceOf(JsonNode answer) {
+    for (JsonNode alert : answer.get("alerts")) {
       if (alert.get("kind").asText().equals("EMERGENCE")
           && TASK.equals(alert.get("task").asText())
           && FAMILY.equals(alert.get("labels").path("model_family").asText())) {

@@ -173,7 +173,7 @@ const RunView = {
       h("div", { class: "hint" }, zoom
         ? [`steps ${zoom.from.toLocaleString("en-US")}–${zoom.to.toLocaleString("en-US")}, ${series.bucket_steps === 1 ? "every point" : series.bucket_steps + " steps per bucket"} `,
            h("button", { onclick: () => { delete this.zoom[id]; this.drawSeries(m, false); } }, "reset zoom")]
-        : `${series.point_count.toLocaleString("en-US")} points, ${series.bucket_steps} steps per bucket (drag across the chart to zoom to full resolution)`),
+        : `${series.point_count.toLocaleString("en-US")} points, ${series.bucket_steps === 1 ? "every point shown" : series.bucket_steps + " steps per bucket"} (drag across the chart to zoom to full resolution)`),
       chart,
       h("div", { class: "legend" },
         h("span", {}, h("i", { style: "background:#2f6fdb;height:2px" }), "last value per bucket"),
