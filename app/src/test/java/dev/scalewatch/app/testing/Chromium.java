@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -79,9 +80,24 @@ public final class Chromium implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(script, arguments);
   }
 
-  /** Waits until {@code condition} returns something other than null or false. */
+  /**
+   * Waits until {@code condition} returns something other than null or false; on timeout the error
+   * names what the dashboard page reported ({@code window.scalewatch.errors}).
+   */
   public <T> T await(Duration timeout, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(20)).until(condition);
+    try {
+      return new WebDriverWait(driver, timeout, Duration.ofMillis(20)).until(condition);
+    } catch (TimeoutException e) {
+      throw new TimeoutException(
+          "waited "
+              + timeout
+              + " on "
+              + driver.getCurrentUrl()
+              + "; page errors: "
+              + eval(
+                  "return window.scalewatch ? JSON.stringify(window.scalewatch.errors) : 'none'"),
+          e);
+    }
   }
 
   /** Writes a PNG of the window to {@code target/screenshots/name.png} and returns its path. */

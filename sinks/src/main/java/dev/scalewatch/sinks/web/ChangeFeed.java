@@ -6,8 +6,10 @@ import dev.scalewatch.sinks.store.StoreChange;
 import io.javalin.Javalin;
 import io.javalin.http.sse.SseClient;
 import java.io.UncheckedIOException;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #accept} never blocks: each client has a queue of at most {@value #CLIENT_BUFFER}
  * changes and a sender thread of its own. A client that falls further behind loses its queue and
  * gets one {@code resync} event instead (fetch everything shown again). At most {@value
- * #MAX_CLIENTS} clients at once; more are answered with one {@code busy} event and closed.
- * Thread-safe.
+ * #MAX_CLIENTS} clients at once: a new one ends the oldest (the servlet container does not always
+ * report a browser that went away, so a full set may hold dead clients). Thread-safe.
  */
 public final class ChangeFeed implements Consumer<StoreChange>, AutoCloseable {
 
@@ -41,6 +43,7 @@ public final class ChangeFeed implements Consumer<StoreChange>, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+  private final Queue<Subscriber> oldestFirst = new ConcurrentLinkedQueue<>();
   private final AtomicInteger threads = new AtomicInteger();
   private final ExecutorService senders =
       Executors.newCachedThreadPool(
@@ -51,27 +54,35 @@ public final class ChangeFeed implements Consumer<StoreChange>, AutoCloseable {
           });
 
   public void addRoutes(Javalin app) {
-    app.sse("/api/events", client -> subscribe(new SseEventSink(client)));
+    app.sse(
+        "/api/events",
+        client -> {
+          SseEventSink sink = new SseEventSink(client);
+          client.onClose(sink::close);
+          subscribe(sink);
+        });
   }
 
-  /** Starts sending to {@code sink} on a thread of its own until it closes; false if full. */
-  boolean subscribe(EventSink sink) {
-    if (subscribers.size() >= MAX_CLIENTS) {
-      sink.send("busy", "{\"error\":\"more than " + MAX_CLIENTS + " live clients\"}");
-      sink.close();
-      return false;
+  /** Starts sending to {@code sink} on a thread of its own until it closes. */
+  void subscribe(EventSink sink) {
+    while (subscribers.size() >= MAX_CLIENTS) {
+      Subscriber oldest = oldestFirst.poll();
+      if (oldest != null && subscribers.remove(oldest)) {
+        oldest.stop();
+      }
     }
     Subscriber subscriber = new Subscriber(sink, CLIENT_BUFFER);
     subscribers.add(subscriber);
+    oldestFirst.add(subscriber);
     senders.execute(
         () -> {
           try {
             subscriber.run(KEEP_ALIVE_SECONDS);
           } finally {
             subscribers.remove(subscriber);
+            oldestFirst.remove(subscriber);
           }
         });
-    return true;
   }
 
   /** Queues the change for every client; returns at once whatever the clients do. */
@@ -106,6 +117,7 @@ public final class ChangeFeed implements Consumer<StoreChange>, AutoCloseable {
   /** Adapts a Javalin SSE client; {@code keepAlive()} keeps its request open after the handler. */
   private static final class SseEventSink implements EventSink {
     private final SseClient client;
+    private volatile boolean closed;
 
     SseEventSink(SseClient client) {
       this.client = client;
@@ -124,12 +136,15 @@ public final class ChangeFeed implements Consumer<StoreChange>, AutoCloseable {
 
     @Override
     public boolean isClosed() {
-      return client.terminated();
+      return closed || client.terminated();
     }
 
     @Override
     public void close() {
-      client.close();
+      if (!closed) {
+        closed = true;
+        client.close();
+      }
     }
   }
 }

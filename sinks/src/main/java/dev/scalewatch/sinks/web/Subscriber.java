@@ -63,7 +63,9 @@ final class Subscriber {
     }
   }
 
+  /** Ends sending: the sender closes the sink once it wakes (at the latest, next keep-alive). */
   void stop() {
     stopped = true;
+    queue.offer(RESYNC);
   }
 }

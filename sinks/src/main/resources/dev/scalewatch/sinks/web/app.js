@@ -1,9 +1,9 @@
 // The dashboard: hash-routed views over the JSON API, refreshed by the store's change events.
 // window.scalewatch holds what each view drew (for people and tests): {view, ready, drawnAt,
-// charts: {id: drawn}, events: {hello, change, resync}}.
+// charts: {id: drawn}, errors: [...], events: {hello, change, resync}}.
 "use strict";
 
-const state = (window.scalewatch = { view: null, ready: false, drawnAt: null, charts: {},
+const state = (window.scalewatch = { view: null, ready: false, drawnAt: null, charts: {}, errors: [],
                                      events: { hello: 0, change: 0, resync: 0 } });
 const $view = document.getElementById("view");
 const PAGE_SIZE = 50;
@@ -332,6 +332,7 @@ for (const view of Object.values(VIEWS)) {
 
 function showError(e) {
   console.error(e);
+  state.errors.push(String(e && e.stack ? e.stack : e));
   $view.append(h("div", { class: "panel", style: "color:#c92a2a" }, "Could not load: " + e.message));
 }
 
@@ -378,7 +379,11 @@ function follow() {
     Object.values(VIEWS).find((v) => v.name === state.view).refresh();
   });
   source.onerror = () => { live.className = "live off"; live.textContent = "reconnecting"; };
+  // A page left behind (the browser may keep it for "back") must not hold a connection.
+  window.addEventListener("pagehide", () => source.close(), { once: true });
 }
+
+window.addEventListener("pageshow", (e) => { if (e.persisted) { route(); follow(); } });
 
 window.addEventListener("hashchange", route);
 route();

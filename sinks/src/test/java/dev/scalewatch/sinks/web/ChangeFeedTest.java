@@ -76,6 +76,26 @@ class ChangeFeedTest {
     }
   }
 
+  @Test
+  void shouldEndTheOldestClientWhenFull() throws Exception {
+    try (ChangeFeed feed = new ChangeFeed()) {
+      List<RecordingSink> sinks = new java.util.ArrayList<>();
+      for (int i = 0; i <= ChangeFeed.MAX_CLIENTS; i++) {
+        RecordingSink sink = new RecordingSink(null);
+        feed.subscribe(sink);
+        sinks.add(sink);
+        sink.awaitEvents(1);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!sinks.get(0).closed && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(sinks.get(0).closed).isTrue();
+      assertThat(sinks.subList(1, sinks.size())).noneMatch(s -> s.closed);
+      assertThat(feed.clients()).isEqualTo(ChangeFeed.MAX_CLIENTS);
+    }
+  }
+
   private static StoreChange change(String run, long step) {
     return new StoreChange(
         List.of(),
