@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.scalewatch.app.ScaleWatch;
 import dev.scalewatch.app.testing.Chromium;
+import dev.scalewatch.app.testing.ObsScalingReplay;
 import dev.scalewatch.app.testing.RunningStack;
 import dev.scalewatch.ingest.client.RunOptions;
 import dev.scalewatch.ingest.client.TrainingRun;
 import dev.scalewatch.schemas.RunStatus;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DashboardIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path DATA = Path.of("..", "data", "obsscaling_emergent.csv");
+  private static final Path DATA = ObsScalingReplay.DATA;
   private static final String TASK = "arithmetic_2da_2_acc";
   private static final String FAMILY = "GPT-Neo/J";
   private static final String SWEEP_KEY = "obsscaling/GPT-Neo%2FJ/" + TASK + "/acc/params";
@@ -73,20 +71,7 @@ class DashboardIT {
       }
       diverges.finish(RunStatus.FAILED);
     }
-    StringWriter err = new StringWriter();
-    int exit =
-        ScaleWatch.commandLine()
-            .setErr(new PrintWriter(err))
-            .execute(
-                "replay",
-                DATA.toString(),
-                "--project",
-                "obsscaling",
-                "--bootstrap-servers",
-                stack.bootstrapServers(),
-                "--registry-url",
-                stack.registryUrl());
-    assertThat(exit).as(err.toString()).isZero();
+    ObsScalingReplay.replay(stack);
     browser = Chromium.start(1360, 1000);
   }
 
