@@ -268,7 +268,8 @@ public final class UpCommand implements Callable<Integer> {
         config.gateway().projectsByToken().isEmpty()
             ? "no tokens: set --gateway-tokens project=token to accept batches"
             : "projects " + config.gateway().projectsByToken().values().stream().sorted().toList());
-    out.printf("api       %s/api/{runs,fits,alerts}%n", stack.httpUrl());
+    out.printf("api       %s/api/{runs,tasks,evals,fits,alerts,events}%n", stack.httpUrl());
+    out.printf("dashboard %s%n", stack.dashboardUrl());
     out.printf("store     %s%n", stack.storeLocation());
     out.printf("metrics   %s/metrics (Prometheus)%n", stack.httpUrl());
     out.printf(

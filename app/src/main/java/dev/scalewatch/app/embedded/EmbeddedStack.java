@@ -21,6 +21,8 @@ import dev.scalewatch.sinks.metrics.TopicMetrics;
 import dev.scalewatch.sinks.route.AlertRouter;
 import dev.scalewatch.sinks.route.AlertRoutingSink;
 import dev.scalewatch.sinks.store.Store;
+import dev.scalewatch.sinks.web.ChangeFeed;
+import dev.scalewatch.sinks.web.Dashboard;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -41,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * normalizer, one Flink MiniCluster running the stream jobs (run monitor, sweep fitter), the store
  * (DuckDB under {@code <data>/store}, or PostgreSQL) with the sink that fills it, alert routing to
  * the configured receivers, the metrics derived from the topics and the jobs, and the HTTP server
- * (health, the ingest gateway, the store's JSON API and {@code /metrics}), with every piece of
- * state under {@link StackConfig#dataDirectory()}.
+ * (health, the ingest gateway, the store's JSON API, the web dashboard with its live change feed,
+ * and {@code /metrics}), with every piece of state under {@link StackConfig#dataDirectory()}.
  *
  * <p>Start order follows dependencies (data directory lock, a check that every port is free, the
  * store, disk guard, broker, topics, registry, normalizer, Flink, the store's sink, alert routing
@@ -132,6 +134,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 AlertRouter.start(config.routing(), "http://" + host + ":" + httpPort, meters)));
     track(TopicMetrics.start(broker.bootstrapServers(), registryClient, meters));
     registerConsumerGauges(meters);
+    ChangeFeed changes = track(new ChangeFeed());
+    storeSink.addListener(changes);
     health =
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
@@ -174,7 +178,9 @@ public final class EmbeddedStack implements AutoCloseable {
                 List.of(
                     gateway::addRoutes,
                     new StoreApi(store.reader())::addRoutes,
-                    metrics::addRoutes)));
+                    metrics::addRoutes,
+                    changes::addRoutes,
+                    new Dashboard()::addRoutes)));
     // Stopped before the HTTP server: batches in progress are answered, later ones get a 503.
     track(() -> gateway.drain(Duration.ofSeconds(20)));
   }
@@ -246,6 +252,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public String httpUrl() {
     return "http://" + host + ":" + http.port();
+  }
+
+  /** The web dashboard's address. */
+  public String dashboardUrl() {
+    return httpUrl() + "/";
   }
 
   /** What {@code GET /health} answers now. */

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * The stack's HTTP server on the conventional port 8080: {@code GET /health}, and the routes of
- * other components (the ingest gateway; the dashboard later).
+ * other components (the ingest gateway, the store's API, the dashboard).
  *
  * <p>Not thread-safe: start and close from one thread.
  */

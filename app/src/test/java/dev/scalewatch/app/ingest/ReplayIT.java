@@ -2,7 +2,7 @@ package dev.scalewatch.app.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scalewatch.app.ScaleWatch;
+import dev.scalewatch.app.testing.ObsScalingReplay;
 import dev.scalewatch.app.testing.RunningStack;
 import dev.scalewatch.schemas.EvalResult;
 import dev.scalewatch.schemas.Run;
@@ -11,8 +11,6 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroDecoder;
 import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,26 +32,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ReplayIT {
 
-  private static final Path DATA = Path.of("..", "data", "obsscaling_emergent.csv");
+  private static final Path DATA = ObsScalingReplay.DATA;
   @RegisterExtension static final RunningStack stack = new RunningStack();
 
   @Test
   void shouldLandEveryRowOfTheObsScalingData() throws Exception {
-    StringWriter err = new StringWriter();
-    int exit =
-        ScaleWatch.commandLine()
-            .setErr(new PrintWriter(err))
-            .execute(
-                "replay",
-                DATA.toString(),
-                "--project",
-                "obsscaling",
-                "--bootstrap-servers",
-                stack.bootstrapServers(),
-                "--registry-url",
-                stack.registryUrl());
-    assertThat(exit).as(err.toString()).isZero();
-    assertThat(err.toString()).contains("1162 rows");
+    String err = ObsScalingReplay.replay(stack);
+    assertThat(err).contains("1162 rows");
 
     List<String[]> rows = Files.readAllLines(DATA).stream().skip(1).map(l -> l.split(",")).toList();
     long runs = rows.stream().map(r -> r[0]).distinct().count();

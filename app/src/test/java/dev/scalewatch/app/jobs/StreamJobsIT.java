@@ -3,6 +3,7 @@ package dev.scalewatch.app.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scalewatch.app.ScaleWatch;
+import dev.scalewatch.app.testing.ObsScalingReplay;
 import dev.scalewatch.app.testing.RunningStack;
 import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.ingest.client.RawEventProducer;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StreamJobsIT {
 
   static final Duration STALL_GAP = Duration.ofSeconds(8);
-  static final Path DATA = Path.of("..", "data", "obsscaling_emergent.csv");
+  static final Path DATA = ObsScalingReplay.DATA;
 
   @RegisterExtension static final RunningStack stack = new RunningStack().stallGap(STALL_GAP);
   static SchemaRegistryClient registry;
@@ -72,20 +73,7 @@ class StreamJobsIT {
 
   @Test
   void shouldRaiseOneEmergenceAlertForGptNeoTwoDigitAdditionAndNoneForXglm() throws Exception {
-    StringWriter err = new StringWriter();
-    int exit =
-        ScaleWatch.commandLine()
-            .setErr(new PrintWriter(err))
-            .execute(
-                "replay",
-                DATA.toString(),
-                "--project",
-                "obsscaling",
-                "--bootstrap-servers",
-                stack.bootstrapServers(),
-                "--registry-url",
-                stack.registryUrl());
-    assertThat(exit).as(err.toString()).isZero();
+    ObsScalingReplay.replay(stack);
 
     Predicate<Alert> neoAddition =
         a ->
@@ -108,7 +96,7 @@ class StreamJobsIT {
         .doesNotContain(AlertKind.EMERGENCE);
 
     StringWriter printed = new StringWriter();
-    exit =
+    int exit =
         ScaleWatch.commandLine()
             .setOut(new PrintWriter(printed))
             .execute(

@@ -55,7 +55,9 @@ class AlertRouterTest {
       JsonNode webhook = hook.next(WAIT).body();
       assertThat(webhook.path("status").asText()).isEqualTo("firing");
       assertThat(webhook.path("link").asText())
-          .isEqualTo(DASHBOARD + "/#/runs/sweep%207/r1?alert=spike%2Fsweep%207%2Fr1%2F40");
+          .isEqualTo(
+              DASHBOARD
+                  + "/#/run/sweep%207/r1?metric=train%2Floss&alert=spike%2Fsweep%207%2Fr1%2F40");
       assertThat(webhook.path("alert").path("id").asText()).isEqualTo("spike/sweep 7/r1/40");
       assertThat(webhook.path("alert").path("kind").asText()).isEqualTo("LOSS_SPIKE");
       assertThat(webhook.path("alert").path("starts_at").asLong())
@@ -72,7 +74,7 @@ class AlertRouterTest {
           .isEqualTo("mrkdwn");
       assertThat(message.path("blocks").get(1).path("type").asText()).isEqualTo("context");
       assertThat(message.path("blocks").get(2).path("text").path("text").asText())
-          .startsWith("<" + DASHBOARD + "/#/runs/");
+          .startsWith("<" + DASHBOARD + "/#/run/");
 
       LocalReceiver.Post amPost = am.next(WAIT);
       assertThat(amPost.path()).isEqualTo("/api/v2/alerts");
@@ -92,7 +94,7 @@ class AlertRouterTest {
       assertThat(postable.path("startsAt").asText()).isEqualTo("2026-01-01T00:00:00Z");
       assertThat(Instant.parse(postable.path("endsAt").asText()))
           .isAfter(Instant.now().plus(Duration.ofMinutes(19)));
-      assertThat(postable.path("generatorURL").asText()).startsWith(DASHBOARD + "/#/runs/");
+      assertThat(postable.path("generatorURL").asText()).startsWith(DASHBOARD + "/#/run/");
       await(router::idle);
       assertThat(count("hook", "delivered")).isEqualTo(1);
       assertThat(count("chat", "delivered")).isEqualTo(1);

@@ -22,6 +22,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/runs/{project}/{run}/series?metric=M[&split=train][&from=S][&to=S]
  *       [&buckets=1000]}: one series downsampled into at most {@code buckets} buckets (min, max,
  *       first, last, count and NaN/infinity counts of each)
+ *   <li>{@code GET /api/runs/{project}/{run}/metrics}: {@code {"metrics": [...]}}, each series of
+ *       the run with its point count and step range
+ *   <li>{@code GET /api/tasks[?project=P]}: {@code {"tasks": [...]}}, each eval task with its
+ *       number of runs and results
+ *   <li>{@code GET /api/evals?project=P&task=T}: {@code {"points": [...]}}, each run's latest
+ *       result of the task per metric and shot count, with its parameters, tokens and FLOPs: the
+ *       points of the task's sweeps
  *   <li>{@code GET /api/fits[?project=P][&task=T][&run=R]}: {@code {"fits": [...]}}, the latest fit
  *       of each key; {@code ?project=P&key=K}: every fit of one key, oldest first
  *   <li>{@code GET /api/alerts[?state=firing|resolved|all][&project=P]}: {@code {"alerts": [...]}},
@@ -49,6 +56,9 @@ public final class StoreApi {
   public void addRoutes(Javalin app) {
     app.get("/api/runs", this::runs);
     app.get("/api/runs/{project}/{run}/series", this::series);
+    app.get("/api/runs/{project}/{run}/metrics", this::metrics);
+    app.get("/api/tasks", this::tasks);
+    app.get("/api/evals", this::evals);
     app.get("/api/fits", this::fits);
     app.get("/api/alerts", this::alerts);
     app.exception(
@@ -95,6 +105,26 @@ public final class StoreApi {
                 from,
                 to,
                 buckets == null ? DEFAULT_BUCKETS : buckets.intValue())));
+  }
+
+  private void metrics(Context ctx) throws SQLException {
+    RequestParameters.of(ctx, Set.of());
+    ctx.json(Map.of("metrics", store.metrics(ctx.pathParam("project"), ctx.pathParam("run"))));
+  }
+
+  private void tasks(Context ctx) throws SQLException {
+    var parameters = RequestParameters.of(ctx, Set.of("project"));
+    ctx.json(Map.of("tasks", store.tasks(parameters.optional("project"))));
+  }
+
+  private void evals(Context ctx) throws SQLException {
+    var parameters = RequestParameters.of(ctx, Set.of("project", "task"));
+    ctx.json(
+        Map.of(
+            "points",
+            store.sweepPoints(
+                parameters.required("project", "obsscaling"),
+                parameters.required("task", "arithmetic_2da_2_acc"))));
   }
 
   private void fits(Context ctx) throws SQLException {

@@ -4,6 +4,7 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryException;
 import dev.scalewatch.sinks.store.Batch;
 import dev.scalewatch.sinks.store.Store;
+import dev.scalewatch.sinks.store.StoreChange;
 import dev.scalewatch.sinks.store.StoreWriter;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -37,7 +40,12 @@ import org.slf4j.LoggerFactory;
  * every {@value #RETRY_MILLIS} ms from the offsets last committed, skipping nothing. The partitions
  * are those of the topics at start.
  *
- * <p>Runs on a thread of its own; the counters and {@link #isRunning()} are thread-safe.
+ * <p>After each committed transaction it tells its listeners ({@link #addListener}) what changed,
+ * on the sink's thread: a listener must return at once (hand the change to a queue of its own); one
+ * that throws is logged and kept.
+ *
+ * <p>Runs on a thread of its own; the counters, {@link #isRunning()} and {@link #addListener} are
+ * thread-safe.
  */
 public final class StoreSink implements AutoCloseable {
 
@@ -53,6 +61,7 @@ public final class StoreSink implements AutoCloseable {
   private final AtomicLong stored = new AtomicLong();
   private final Map<String, AtomicLong> storedByTopic = new ConcurrentHashMap<>();
   private final AtomicLong skipped = new AtomicLong();
+  private final List<Consumer<StoreChange>> listeners = new CopyOnWriteArrayList<>();
   private volatile long lag = -1;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -184,6 +193,7 @@ public final class StoreSink implements AutoCloseable {
       writer.write(batch);
       decodedByTopic.forEach(this::countStored);
       skipped.addAndGet(skippedHere);
+      tellListeners(batch);
     } catch (SQLException e) {
       log.warn(
           "The store refused a batch of {} records ({}); writing them one by one",
@@ -201,6 +211,7 @@ public final class StoreSink implements AutoCloseable {
     batch.offset(record.topic(), record.partition(), record.offset() + 1);
     try {
       writer.write(batch);
+      tellListeners(batch);
       if (record.value() == null) {
         return;
       }
@@ -241,6 +252,28 @@ public final class StoreSink implements AutoCloseable {
           record.offset(),
           e.getMessage());
       return false;
+    }
+  }
+
+  /** Tells {@code listener} what each transaction committed from now on changed. */
+  public void addListener(Consumer<StoreChange> listener) {
+    listeners.add(listener);
+  }
+
+  private void tellListeners(Batch batch) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    StoreChange change = batch.changes();
+    if (change.isEmpty()) {
+      return;
+    }
+    for (Consumer<StoreChange> listener : listeners) {
+      try {
+        listener.accept(change);
+      } catch (RuntimeException e) {
+        log.warn("A store listener failed on a change; it stays registered", e);
+      }
     }
   }
 

@@ -5,9 +5,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where an alert's evidence is shown on the dashboard: {@code <base>/#/runs/<project>/<run_id>} for
- * an alert about a run, {@code <base>/#/tasks/<project>/<task>} for one about a sweep task, else
- * {@code <base>/#/alerts}; each with {@code ?alert=<id>}. Every part is percent-encoded (a space as
+ * Where an alert's evidence is shown on the dashboard, in the page addresses the dashboard itself
+ * uses: {@code <base>/#/run/<project>/<run_id>?metric=<metric>} for an alert about a run, {@code
+ * <base>/#/task/<project>/<task>?key=<fit key>} for one about a sweep task, else {@code
+ * <base>/#/alerts}; each also with {@code alert=<id>}. Every part is percent-encoded (a space as
  * {@code %20}). Stateless.
  */
 public final class DashboardLinks {
@@ -17,15 +18,22 @@ public final class DashboardLinks {
   /** The link to the page that shows the alert, under the dashboard's base URL. */
   public static String forAlert(String baseUrl, Alert alert) {
     String base = baseUrl.replaceAll("/+$", "");
-    String page;
+    StringBuilder page = new StringBuilder();
     if (alert.getRunId() != null) {
-      page = "runs/" + encode(alert.getProject()) + "/" + encode(alert.getRunId());
+      page.append("run/").append(encode(alert.getProject())).append('/');
+      page.append(encode(alert.getRunId())).append(query("metric", alert.getMetric()));
     } else if (alert.getTask() != null) {
-      page = "tasks/" + encode(alert.getProject()) + "/" + encode(alert.getTask());
+      page.append("task/").append(encode(alert.getProject())).append('/');
+      page.append(encode(alert.getTask())).append(query("key", alert.getFitKey()));
     } else {
-      page = "alerts";
+      page.append("alerts?");
     }
-    return base + "/#/" + page + "?alert=" + encode(alert.getId());
+    return base + "/#/" + page + "alert=" + encode(alert.getId());
+  }
+
+  /** {@code ?name=value&}, or {@code ?} alone when there is no value. */
+  private static String query(String name, String value) {
+    return value == null ? "?" : "?" + name + "=" + encode(value) + "&";
   }
 
   private static String encode(String part) {

@@ -83,6 +83,11 @@ public final class Batch {
     return rows() == 0 && offsets.isEmpty();
   }
 
+  /** What writing this batch changes, for live readers (see {@link StoreChange}). */
+  public StoreChange changes() {
+    return StoreChange.of(this);
+  }
+
   static int shotsKey(EvalResult eval) {
     return eval.getShots() == null ? -1 : eval.getShots();
   }

@@ -66,6 +66,37 @@ public final class StoreReader {
       WHERE rn = 1 AND (CAST(? AS VARCHAR) IS NULL OR state = ?)
       ORDER BY starts_at_ms DESC, alert_id""";
 
+  private static final String TASKS =
+      """
+      SELECT project, task, COUNT(DISTINCT run_id), COUNT(*)
+      FROM eval_results
+      WHERE (CAST(? AS VARCHAR) IS NULL OR project = ?)
+      GROUP BY project, task
+      ORDER BY project, task""";
+
+  private static final String SWEEP_POINTS =
+      """
+      SELECT e.run_id, r.model_family, e.metric, e.shots, e.step, e.value, e.stderr,
+             COALESCE(e.parameters, r.parameters), e.tokens_seen, e.flops, e.event_time_ms
+      FROM (
+        SELECT *, ROW_NUMBER() OVER (
+                    PARTITION BY run_id, metric, shots ORDER BY step DESC, event_time_ms DESC
+                  ) AS rn
+        FROM eval_results
+        WHERE project = ? AND task = ?
+      ) e
+      LEFT JOIN runs r ON r.project = e.project AND r.run_id = e.run_id
+      WHERE e.rn = 1
+      ORDER BY e.metric, e.shots, e.run_id""";
+
+  private static final String METRICS =
+      """
+      SELECT metric, split, COUNT(*), MIN(step), MAX(step)
+      FROM metric_points
+      WHERE project = ? AND run_id = ?
+      GROUP BY metric, split
+      ORDER BY metric, split""";
+
   private final Store.Connections connections;
 
   StoreReader(Store.Connections connections) {
@@ -107,6 +138,74 @@ public final class StoreReader {
       }
     }
     return runs;
+  }
+
+  /** Every eval task with results, of one project or (null) all. */
+  public List<TaskSummary> tasks(String project) throws SQLException {
+    List<TaskSummary> tasks = new ArrayList<>();
+    try (Connection connection = connections.open();
+        PreparedStatement statement = connection.prepareStatement(TASKS)) {
+      statement.setString(1, project);
+      statement.setString(2, project);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          tasks.add(
+              new TaskSummary(
+                  rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4)));
+        }
+      }
+    }
+    return tasks;
+  }
+
+  /** Each run's latest result of one task, per metric and shot count (see {@link EvalPoint}). */
+  public List<EvalPoint> sweepPoints(String project, String task) throws SQLException {
+    List<EvalPoint> points = new ArrayList<>();
+    try (Connection connection = connections.open();
+        PreparedStatement statement = connection.prepareStatement(SWEEP_POINTS)) {
+      statement.setString(1, project);
+      statement.setString(2, task);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          points.add(
+              new EvalPoint(
+                  rows.getString(1),
+                  rows.getString(2),
+                  rows.getString(3),
+                  rows.getInt(4),
+                  rows.getLong(5),
+                  rows.getDouble(6),
+                  nullableDouble(rows, 7),
+                  nullableLong(rows, 8),
+                  nullableLong(rows, 9),
+                  nullableDouble(rows, 10),
+                  rows.getLong(11)));
+        }
+      }
+    }
+    return points;
+  }
+
+  /** The series of one run: metric, split, point count and step range of each. */
+  public List<MetricSummary> metrics(String project, String runId) throws SQLException {
+    List<MetricSummary> metrics = new ArrayList<>();
+    try (Connection connection = connections.open();
+        PreparedStatement statement = connection.prepareStatement(METRICS)) {
+      statement.setString(1, project);
+      statement.setString(2, runId);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          metrics.add(
+              new MetricSummary(
+                  rows.getString(1),
+                  rows.getString(2),
+                  rows.getLong(3),
+                  rows.getLong(4),
+                  rows.getLong(5)));
+        }
+      }
+    }
+    return metrics;
   }
 
   /** One series, downsampled as the request asks (see {@link SeriesQuery}). */
@@ -157,6 +256,11 @@ public final class StoreReader {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Double nullableDouble(ResultSet rows, int column) throws SQLException {
+    double value = rows.getDouble(column);
+    return rows.wasNull() ? null : value;
   }
 
   private static Long nullableLong(ResultSet rows, int column) throws SQLException {
