@@ -30,7 +30,8 @@ def test_health_reports_every_component_up(stack):
     assert report["status"] == "UP"
     assert {name: c["status"] for name, c in report["components"].items()} == {
         "broker": "UP", "registry": "UP", "normalizer": "UP", "flink": "UP", "store": "UP",
-        "disk": "UP", "job scalewatch-run-monitor": "UP", "job scalewatch-sweep-fitter": "UP"}
+        "disk": "UP", "alerts": "UP", "job scalewatch-run-monitor": "UP",
+        "job scalewatch-sweep-fitter": "UP"}
     assert report["components"]["disk"]["details"]["acceptingEvents"] is True
 
 
