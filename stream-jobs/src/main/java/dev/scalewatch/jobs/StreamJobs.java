@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -111,13 +110,11 @@ public final class StreamJobs {
     return KafkaIo.source(config.bootstrapServers(), config.registryUrl(), topic, type, groupId);
   }
 
-  /** The run records a job joins with (no watermarks: runs only carry metadata). */
+  /** The run records a job joins with: metadata, so they never hold the job's watermark back. */
   private static DataStream<Run> runs(
       StreamExecutionEnvironment env, JobsConfig config, String job, String uidPrefix) {
     return env.fromSource(
-            source(config, Topics.RUNS, Run.class, job + "-runs"),
-            WatermarkStrategy.noWatermarks(),
-            "runs")
+            source(config, Topics.RUNS, Run.class, job + "-runs"), KafkaIo.neverHoldsBack(), "runs")
         .uid(uidPrefix + "-runs-source");
   }
 

@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -55,6 +58,27 @@ public final class KafkaIo {
     return WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness)
         .withTimestampAssigner(timestamp)
         .withIdleness(Duration.ofSeconds(30));
+  }
+
+  /**
+   * For a side input of metadata (run records) joined with an event-time stream: its watermark is
+   * always the end of time, so the joined operator's watermark is the event-time stream's alone.
+   * Without watermarks the side input would hold the joined watermark at its minimum, and no point
+   * would ever count as late.
+   */
+  public static <T> WatermarkStrategy<T> neverHoldsBack() {
+    return WatermarkStrategy.<T>forGenerator(ctx -> new EndOfTime<>());
+  }
+
+  /** Emits the end-of-time watermark at every periodic emit; events carry no event time here. */
+  private static final class EndOfTime<T> implements WatermarkGenerator<T> {
+    @Override
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+    @Override
+    public void onPeriodicEmit(WatermarkOutput output) {
+      output.emitWatermark(new Watermark(Long.MAX_VALUE));
+    }
   }
 
   /** An exactly-once sink of Avro values keyed by {@code key}. */
