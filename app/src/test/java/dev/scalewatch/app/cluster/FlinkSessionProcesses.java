@@ -100,21 +100,9 @@ public final class FlinkSessionProcesses implements AutoCloseable {
     return "http://" + host + ":" + restPort;
   }
 
-  public String host() {
-    return host;
-  }
-
-  public int restPort() {
-    return restPort;
-  }
-
   /** {@code kill -9} of one TaskManager. */
   public void killTaskManager(int index) throws InterruptedException {
     taskManagers[index].kill();
-  }
-
-  public void restartTaskManager(int index) throws IOException {
-    startTaskManager(index);
   }
 
   /** Waits until {@code count} TaskManagers are registered with the JobManager. */

@@ -46,22 +46,6 @@ final class JavaProcess implements AutoCloseable {
     return new JavaProcess(name, log, process);
   }
 
-  String name() {
-    return name;
-  }
-
-  Path log() {
-    return log;
-  }
-
-  long pid() {
-    return process.pid();
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
   /** SIGKILL, and waits until the process is gone. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -77,22 +77,13 @@ public final class KafkaClusterProcesses implements AutoCloseable {
     return servers.toString();
   }
 
-  public int size() {
-    return nodes.length;
-  }
-
   /** {@code kill -9} of one node. */
   public void kill(int node) throws InterruptedException {
     nodes[node].kill();
   }
 
-  /** Starts a node again on its old log directory. */
-  public void restart(int node) throws IOException {
-    startNode(node);
-  }
-
   /** Waits until {@code count} brokers are registered and unfenced. */
-  public void awaitBrokers(int count, Duration timeout) throws Exception {
+  private void awaitBrokers(int count, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin =
         Admin.create(
