@@ -15,9 +15,9 @@ import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The built-in demo of {@code scalewatch up --demo}: synthetic events, all in project {@value
- * #PROJECT}, with event times around the start, that make each stream job raise its alerts within
- * about a minute.
+ * The built-in demo of {@code scalewatch up --demo}: synthetic events, all in one project ({@value
+ * #PROJECT} unless another is given, to play it again beside the first), with event times around
+ * the start, that make each stream job raise its alerts within about a minute.
  *
  * <ul>
  *   <li>A sweep of family {@value #FAMILY}: six finished runs of 70M to 6.9B parameters (planned
