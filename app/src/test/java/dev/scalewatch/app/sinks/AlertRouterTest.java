@@ -3,6 +3,7 @@ package dev.scalewatch.app.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scalewatch.app.testing.FreeTestPorts;
 import dev.scalewatch.app.testing.LocalReceiver;
 import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.Alert;
@@ -12,7 +13,6 @@ import dev.scalewatch.sinks.route.Receiver;
 import dev.scalewatch.sinks.route.ReceiverType;
 import dev.scalewatch.sinks.route.RoutingConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,10 +141,7 @@ class AlertRouterTest {
 
   @Test
   void shouldDeliverOnceAReceiverThatWasDownComesUp() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = FreeTestPorts.pick("127.0.0.1", 1)[0];
     RoutingConfig config =
         config(
             List.of(

@@ -1,8 +1,6 @@
 package dev.scalewatch.app.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +75,7 @@ public final class PostgresServer {
         "UTF8",
         "--locale=C",
         "--no-sync");
-    port = freePort();
+    port = FreeTestPorts.pick("127.0.0.1", 1)[0];
     run(
         "pg_ctl",
         "-D",
@@ -213,11 +211,5 @@ public final class PostgresServer {
   private String serverLog() throws IOException {
     Path log = directory.resolve("server.log");
     return Files.exists(log) ? "\nserver log:\n" + Files.readString(log) : "";
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }
