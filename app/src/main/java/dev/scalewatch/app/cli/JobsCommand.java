@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code scalewatch jobs}: the stream jobs on an external Flink cluster. */
@@ -95,7 +96,13 @@ public final class JobsCommand implements Runnable {
                   JobsConfig.builder(
                       client.bootstrapServers, client.registryUrl, checkpointDirectory))
               .build();
-      try (FlinkClusterJobs cluster = FlinkClusterJobs.connect(flinkRest)) {
+      FlinkClusterJobs connected;
+      try {
+        connected = FlinkClusterJobs.connect(flinkRest);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      try (FlinkClusterJobs cluster = connected) {
         for (FlinkClusterJobs.Job job : FlinkClusterJobs.ALL) {
           FlinkClusterJobs.Submitted submitted =
               cluster.submit(job, config, parallelism, upgrade, jars);

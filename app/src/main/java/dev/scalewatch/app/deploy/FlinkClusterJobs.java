@@ -1,13 +1,17 @@
 package dev.scalewatch.app.deploy;
 
+import dev.scalewatch.app.embedded.StartRefusedException;
 import dev.scalewatch.jobs.JobsConfig;
 import dev.scalewatch.jobs.StreamJobs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
@@ -41,9 +45,11 @@ public final class FlinkClusterJobs implements AutoCloseable {
   /** What a submission did: the new job's id, and the savepoint it started from, if any. */
   public record Submitted(String name, JobID id, Optional<String> restoredFrom) {}
 
+  private final URI rest;
   private final RestClusterClient<StandaloneClusterId> client;
 
-  private FlinkClusterJobs(RestClusterClient<StandaloneClusterId> client) {
+  private FlinkClusterJobs(URI rest, RestClusterClient<StandaloneClusterId> client) {
+    this.rest = rest;
     this.client = client;
   }
 
@@ -56,13 +62,30 @@ public final class FlinkClusterJobs implements AutoCloseable {
     Configuration configuration = new Configuration();
     configuration.set(RestOptions.ADDRESS, rest.getHost());
     configuration.set(RestOptions.PORT, rest.getPort());
+    // Fail within seconds when nothing answers, rather than after the client's 20 retries.
+    configuration.set(RestOptions.RETRY_MAX_ATTEMPTS, 2);
     return new FlinkClusterJobs(
-        new RestClusterClient<>(configuration, StandaloneClusterId.getInstance()));
+        rest, new RestClusterClient<>(configuration, StandaloneClusterId.getInstance()));
   }
 
   /** The id of the running (or restarting) job of that name, if there is one. */
   public Optional<JobID> running(String name) throws Exception {
-    for (JobStatusMessage job : client.listJobs().get(timeout(), TimeUnit.MILLISECONDS)) {
+    Collection<JobStatusMessage> jobs;
+    try {
+      jobs = client.listJobs().get(timeout(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw new StartRefusedException(
+          "cannot reach the Flink REST API at "
+              + rest
+              + " ("
+              + cause
+              + "): is the JobManager up, and is --flink-rest its REST address?");
+    }
+    for (JobStatusMessage job : jobs) {
       if (job.getJobName().equals(name) && !job.getJobState().isGloballyTerminalState()) {
         return Optional.of(job.getJobId());
       }
