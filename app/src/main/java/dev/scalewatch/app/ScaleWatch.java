@@ -7,6 +7,7 @@ import dev.scalewatch.app.cli.NormalizerCommand;
 import dev.scalewatch.app.cli.ProduceCommand;
 import dev.scalewatch.app.cli.RegistryCommand;
 import dev.scalewatch.app.cli.ReplayCommand;
+import dev.scalewatch.app.cli.ServeCommand;
 import dev.scalewatch.app.cli.TailCommand;
 import dev.scalewatch.app.cli.UpCommand;
 import dev.scalewatch.app.config.SettingsDefaultProvider;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Command;
       FitsCommand.class,
       RegistryCommand.class,
       NormalizerCommand.class,
-      JobsCommand.class
+      JobsCommand.class,
+      ServeCommand.class
     })
 public final class ScaleWatch implements Runnable {
 

@@ -2,15 +2,11 @@ package dev.scalewatch.app.cli;
 
 import dev.scalewatch.app.config.ByteSize;
 import dev.scalewatch.app.config.StackConfig;
-import dev.scalewatch.app.config.StoreSettings;
 import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
-import dev.scalewatch.ingest.gateway.GatewayConfig;
-import dev.scalewatch.sinks.route.RoutingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,6 +34,12 @@ public final class UpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin JobOptions jobs = new JobOptions();
+
+  @Mixin StoreOptions store = new StoreOptions();
+
+  @Mixin GatewayOptions gateway = new GatewayOptions();
+
+  @Mixin AlertRoutingOptions routing = new AlertRoutingOptions();
 
   @Option(
       names = "--data-dir",
@@ -99,52 +101,11 @@ public final class UpCommand implements Callable<Integer> {
         flinkPort,
         partitions,
         ByteSize.parse("--min-free-disk", minFreeDisk),
-        new GatewayConfig(
-            GatewayConfig.parseTokens(gatewayTokens), gatewayMaxEvents, gatewayMaxBytes),
+        gateway.config(),
         jobs.settings(demo),
-        storeSettings(),
-        RoutingConfig.parse(
-            alertReceivers,
-            alertRoutes,
-            Duration.ofSeconds(alertResendSeconds),
-            alertQueueCapacity));
+        store.settings(spec),
+        routing.config());
   }
-
-  private StoreSettings storeSettings() {
-    if (spec != null && spec.commandLine().getParseResult().hasMatchedOption("--store-password")) {
-      throw new IllegalArgumentException(
-          "--store-password is not taken on the command line, where other users see it in the"
-              + " process list: set SCALEWATCH_STORE_PASSWORD or store-password in the config"
-              + " file");
-    }
-    return new StoreSettings(storeUrl, storeUser, storePassword);
-  }
-
-  @Option(
-      names = "--store-url",
-      paramLabel = "JDBC-URL",
-      defaultValue = "",
-      description =
-          "Keep the store in PostgreSQL instead of the embedded DuckDB file under --data-dir:"
-              + " jdbc:postgresql://host:port/database (default: DuckDB). The database must exist;"
-              + " up creates the tables.")
-  String storeUrl;
-
-  @Option(
-      names = "--store-user",
-      defaultValue = "",
-      description = "PostgreSQL user of --store-url (default: the driver's, the OS user).")
-  String storeUser;
-
-  // Never shown: its description has no default value, and StoreSettings hides it.
-  @Option(
-      names = "--store-password",
-      paramLabel = "PASSWORD",
-      defaultValue = "",
-      description =
-          "PostgreSQL password of --store-user, from SCALEWATCH_STORE_PASSWORD or the config file"
-              + " key store-password only (refused as a flag); never printed.")
-  String storePassword;
 
   @Option(
       names = "--demo",
@@ -170,66 +131,6 @@ public final class UpCommand implements Callable<Integer> {
               + " of scalewatch.raw, the Python SDK spools) while everything inside keeps running;"
               + " they are taken again once 10%% more is free (default: ${DEFAULT-VALUE}).")
   String minFreeDisk;
-
-  @Option(
-      names = "--gateway-tokens",
-      paramLabel = "PROJECT=TOKEN[,...]",
-      defaultValue = "",
-      description =
-          "Bearer tokens of the HTTP gateway, one per project (default: none, so the "
-              + "gateway refuses every batch). Prefer SCALEWATCH_GATEWAY_TOKENS or the config file "
-              + "over a flag, which other users can see in the process list.")
-  String gatewayTokens;
-
-  @Option(
-      names = "--gateway-max-events",
-      defaultValue = "10000",
-      description = "Most events in one gateway batch (default: ${DEFAULT-VALUE}).")
-  int gatewayMaxEvents;
-
-  @Option(
-      names = "--gateway-max-bytes",
-      defaultValue = "4194304",
-      description = "Most bytes in one gateway request (default: ${DEFAULT-VALUE}).")
-  int gatewayMaxBytes;
-
-  @Option(
-      names = "--alert-receivers",
-      paramLabel = "NAME=TYPE:URL[,...]",
-      defaultValue = "",
-      description =
-          "Where alerts are delivered: named receivers of type webhook (JSON), slack (an incoming"
-              + " webhook URL) or alertmanager (the server's base URL; alerts go to"
-              + " /api/v2/alerts), e.g. ops=alertmanager:http://127.0.0.1:9093,"
-              + "team=slack:https://hooks.slack.com/services/T/B/X (default: none).")
-  String alertReceivers;
-
-  @Option(
-      names = "--alert-routes",
-      paramLabel = "PROJECT=NAME[+NAME...][,...]",
-      defaultValue = "",
-      description =
-          "Which receivers get a project's alerts; * is every project without a route of its own,"
-              + " e.g. sweep-7=team+ops,*=ops (default: every project to every receiver).")
-  String alertRoutes;
-
-  @Option(
-      names = "--alert-resend-interval",
-      paramLabel = "SECONDS",
-      defaultValue = "60",
-      description =
-          "How often alerts still firing are sent to Alertmanager again; each send asks it to keep"
-              + " the alert four intervals (default: ${DEFAULT-VALUE}).")
-  long alertResendSeconds;
-
-  @Option(
-      names = "--alert-queue-capacity",
-      paramLabel = "ALERTS",
-      defaultValue = "1000",
-      description =
-          "Alerts waiting per receiver while it is slow or down; when full the oldest is dropped"
-              + " and counted (default: ${DEFAULT-VALUE}).")
-  int alertQueueCapacity;
 
   @Override
   public Integer call() throws Exception {

@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
  * however it ends, so a crash never leaves a stale lock behind. The file holds the owner's pid for
  * the error message.
  */
-final class DataDirectoryLock implements AutoCloseable {
+public final class DataDirectoryLock implements AutoCloseable {
 
   static final String FILE_NAME = "scalewatch.lock";
 
@@ -35,7 +35,7 @@ final class DataDirectoryLock implements AutoCloseable {
    *
    * @throws StartRefusedException if another process (or this one) holds it
    */
-  static DataDirectoryLock acquire(Path directory) throws IOException {
+  public static DataDirectoryLock acquire(Path directory) throws IOException {
     Files.createDirectories(directory);
     Path file = directory.resolve(FILE_NAME);
     FileChannel channel =

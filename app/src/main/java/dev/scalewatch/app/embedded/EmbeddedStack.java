@@ -2,8 +2,9 @@ package dev.scalewatch.app.embedded;
 
 import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.http.Health;
-import dev.scalewatch.app.http.HttpServer;
-import dev.scalewatch.ingest.gateway.IngestGateway;
+import dev.scalewatch.app.serve.Serving;
+import dev.scalewatch.app.serve.ServingConfig;
+import dev.scalewatch.app.serve.StoreOpening;
 import dev.scalewatch.ingest.normalize.Normalizer;
 import dev.scalewatch.ingest.normalize.NormalizerConfig;
 import dev.scalewatch.jobs.JobsConfig;
@@ -13,24 +14,17 @@ import dev.scalewatch.registry.RegistryConfig;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
-import dev.scalewatch.sinks.api.StoreApi;
 import dev.scalewatch.sinks.consume.StoreSink;
-import dev.scalewatch.sinks.metrics.FlinkJobMetrics;
 import dev.scalewatch.sinks.metrics.MetricsEndpoint;
-import dev.scalewatch.sinks.metrics.TopicMetrics;
-import dev.scalewatch.sinks.route.AlertRouter;
 import dev.scalewatch.sinks.route.AlertRoutingSink;
 import dev.scalewatch.sinks.store.Store;
-import dev.scalewatch.sinks.web.ChangeFeed;
-import dev.scalewatch.sinks.web.Dashboard;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.apache.flink.api.common.JobID;
@@ -62,12 +56,9 @@ public final class EmbeddedStack implements AutoCloseable {
   private EmbeddedSchemaRegistry registry;
   private Normalizer normalizer;
   private EmbeddedFlink flink;
-  private HttpServer http;
   private Health health;
   private Store store;
-  private StoreSink storeSink;
-  private AlertRoutingSink alertRouting;
-  private MetricsEndpoint metrics;
+  private Serving serving;
   private SchemaRegistryClient registryClient;
   private String host;
 
@@ -121,21 +112,6 @@ public final class EmbeddedStack implements AutoCloseable {
                 NormalizerConfig.of(
                     broker.bootstrapServers(), registry.url(), data.resolve("streams"))));
     flink = track(EmbeddedFlink.start(data.resolve("flink"), config.host(), config.flinkPort()));
-    storeSink = track(StoreSink.start(broker.bootstrapServers(), registryClient, store));
-    // Resolved now: the links in alert payloads name the dashboard's port.
-    int httpPort = FreePorts.resolve(config.host(), config.httpPort());
-    metrics = new MetricsEndpoint();
-    MeterRegistry meters = metrics.registry();
-    alertRouting =
-        track(
-            AlertRoutingSink.start(
-                broker.bootstrapServers(),
-                registryClient,
-                AlertRouter.start(config.routing(), "http://" + host + ":" + httpPort, meters)));
-    track(TopicMetrics.start(broker.bootstrapServers(), registryClient, meters));
-    registerConsumerGauges(meters);
-    ChangeFeed changes = track(new ChangeFeed());
-    storeSink.addListener(changes);
     health =
         new Health()
             .register("broker", broker.bootstrapServers(), broker::isHealthy)
@@ -146,12 +122,6 @@ public final class EmbeddedStack implements AutoCloseable {
                 normalizer::isRunning,
                 normalizer::healthDetails)
             .register("flink", flink.restAddress(), flink::isHealthy)
-            .register("store", store.location(), storeSink::isRunning, storeSink::details)
-            .register(
-                "alerts",
-                Topics.ALERTS + " -> " + config.routing().receivers().size() + " receivers",
-                alertRouting::isRunning,
-                alertRouting::details)
             // A nearly full disk refuses new events but stops nothing: the component stays UP.
             .register("disk", disk.directory().toString(), () -> true, disk::details);
     JobsConfig jobs =
@@ -163,49 +133,28 @@ public final class EmbeddedStack implements AutoCloseable {
             .build();
     submitJob(health, StreamJobs.RUN_MONITOR, jobs, StreamJobs::addRunMonitor);
     submitJob(health, StreamJobs.SWEEP_FITTER, jobs, StreamJobs::addSweepFitter);
-    track(FlinkJobMetrics.start(flink.restAddress(), meters));
-    IngestGateway gateway =
-        track(
-            new IngestGateway(
-                config.gateway(), broker.bootstrapServers(), registryClient, disk::refusal));
-    http =
-        track(
-            HttpServer.start(
-                config.host(),
-                httpPort,
-                health,
-                2L * config.gateway().maxBytes(),
-                List.of(
-                    gateway::addRoutes,
-                    new StoreApi(store.reader())::addRoutes,
-                    metrics::addRoutes,
-                    changes::addRoutes,
-                    new Dashboard()::addRoutes)));
-    // Stopped before the HTTP server: batches in progress are answered, later ones get a 503.
-    track(() -> gateway.drain(Duration.ofSeconds(20)));
-  }
-
-  /**
-   * Consumer lag of the normalizer, the store sink and alert routing, and the normalizer's delay.
-   */
-  private void registerConsumerGauges(MeterRegistry meters) {
-    lagGauge(meters, "normalizer", normalizer, Normalizer::lag);
-    lagGauge(meters, "store-sink", storeSink, StoreSink::lagRecords);
-    lagGauge(meters, "alert-routing", alertRouting, AlertRoutingSink::lagRecords);
+    MetricsEndpoint metrics = new MetricsEndpoint();
+    Serving.lagGauge(metrics.registry(), "normalizer", normalizer, Normalizer::lag);
     Gauge.builder("scalewatch_normalizer_delay_seconds", normalizer, n -> n.delayMillis() / 1000.0)
         .description("How long the records the normalizer read in the last minute had waited")
-        .register(meters);
-  }
-
-  private static <T> void lagGauge(
-      MeterRegistry meters,
-      String consumer,
-      T component,
-      java.util.function.ToLongFunction<T> lag) {
-    Gauge.builder("scalewatch_consumer_lag_records", component, c -> lag.applyAsLong(c))
-        .description("Records of its input topics a consumer has not read yet (-1: not known yet)")
-        .tag("consumer", consumer)
-        .register(meters);
+        .register(metrics.registry());
+    serving =
+        track(
+            Serving.start(
+                new ServingConfig(
+                    config.host(),
+                    config.httpPort(),
+                    "",
+                    config.gateway(),
+                    config.store(),
+                    config.routing()),
+                broker.bootstrapServers(),
+                registryClient,
+                store,
+                health,
+                metrics,
+                Optional.of(flink.restAddress()),
+                disk::refusal));
   }
 
   /** Builds one job, submits it (resuming from its newest checkpoint) and reports it on /health. */
@@ -251,7 +200,7 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   public String httpUrl() {
-    return "http://" + host + ":" + http.port();
+    return "http://" + host + ":" + serving.httpPort();
   }
 
   /** The web dashboard's address. */
@@ -279,12 +228,12 @@ public final class EmbeddedStack implements AutoCloseable {
 
   /** Alert routing: what it delivered is counted on {@code /metrics}. */
   public AlertRoutingSink alertRouting() {
-    return alertRouting;
+    return serving.alertRouting();
   }
 
   /** The store's sink: what it wrote and skipped since the stack started. */
   public StoreSink storeSink() {
-    return storeSink;
+    return serving.storeSink();
   }
 
   @Override

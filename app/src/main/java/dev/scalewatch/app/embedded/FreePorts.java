@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Resolves a configured port of 0 to a port that is free right now. */
-final class FreePorts {
+public final class FreePorts {
 
   private FreePorts() {}
 
@@ -41,7 +41,7 @@ final class FreePorts {
     }
   }
 
-  static int resolve(String host, int configured) {
+  public static int resolve(String host, int configured) {
     if (configured != 0) {
       return configured;
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * Checks before anything starts that every configured port can be bound on the host, so a port in
  * use is one line naming the port and its flag instead of a component's stack trace.
  */
-final class PortPreflight {
+public final class PortPreflight {
 
   private PortPreflight() {}
 
@@ -21,7 +21,7 @@ final class PortPreflight {
    *     free port, picked later) is skipped
    * @throws StartRefusedException naming the first port that cannot be bound
    */
-  static void requireFree(String host, Map<String, Integer> portsByFlag) {
+  public static void requireFree(String host, Map<String, Integer> portsByFlag) {
     InetAddress address;
     try {
       address = InetAddress.getByName(host);

@@ -1,13 +1,17 @@
-package dev.scalewatch.app.embedded;
+package dev.scalewatch.app.serve;
 
 import dev.scalewatch.app.config.StoreSettings;
+import dev.scalewatch.app.embedded.StartRefusedException;
 import dev.scalewatch.sinks.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
-/** Opens the store {@code up} was given, turning a database it cannot use into one clear line. */
-final class StoreOpening {
+/**
+ * Opens the store {@code up} or {@code serve} was given, turning a database it cannot use into one
+ * clear line.
+ */
+public final class StoreOpening {
 
   /** Where the embedded DuckDB file lives, under the data directory. */
   static final Path DUCKDB_FILE = Path.of("store", "scalewatch.duckdb");
@@ -18,7 +22,7 @@ final class StoreOpening {
    * @throws StartRefusedException if the database cannot be reached, refuses the login or the
    *     tables (naming the URL without its password, and the cause)
    */
-  static Store open(StoreSettings settings, Path dataDirectory) throws IOException {
+  public static Store open(StoreSettings settings, Path dataDirectory) throws IOException {
     if (settings.embedded()) {
       Path file = dataDirectory.resolve(DUCKDB_FILE);
       try {
