@@ -2,11 +2,15 @@ package dev.scalewatch.app.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.scalewatch.app.ScaleWatch;
 import dev.scalewatch.app.demo.DemoAlerts;
 import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.testing.FreeTestPorts;
+import dev.scalewatch.app.testing.LocalReceiver;
+import dev.scalewatch.app.testing.PostgresServer;
+import dev.scalewatch.app.testing.RunningPostgres;
 import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
@@ -16,10 +20,17 @@ import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
 import dev.scalewatch.schemas.serde.AvroKafkaDeserializer;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -28,13 +39,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ScaleWatch's roles as separate processes on real clusters, nothing of the embedded stack: a
  * three-node Kafka cluster, {@code scalewatch registry}, two {@code scalewatch normalizer}
  * instances sharing the raw topic, and the stream jobs submitted with {@code scalewatch jobs
- * submit} to a Flink session cluster of a JobManager and two TaskManagers. The demo feed played
- * into it raises the alerts it raises on the embedded stack.
+ * submit} to a Flink session cluster of a JobManager and two TaskManagers, and {@code scalewatch
+ * serve} with its store in PostgreSQL and a webhook receiver. The demo feed played into it raises
+ * the alerts it raises on the embedded stack, and serve stores and delivers each of them once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterRolesIT {
@@ -55,10 +68,16 @@ class ClusterRolesIT {
   /** Under target/, not a temporary folder: every process's log stays there for a failure. */
   private static final Path work = Path.of("target", "cluster-roles-it").toAbsolutePath();
 
+  @RegisterExtension static final RunningPostgres postgres = new RunningPostgres();
+
   private static KafkaClusterProcesses kafka;
   private static FlinkSessionProcesses flink;
   private static final List<JavaProcess> roles = new ArrayList<>();
   private static String registryUrl;
+  private static String storeUrl;
+  private static int servePort;
+  private static JavaProcess serve;
+  private static LocalReceiver webhook;
   private static int played;
   private static List<Alert> calm = List.of();
 
@@ -78,7 +97,7 @@ class ClusterRolesIT {
             HOST,
             "--port",
             String.valueOf(ports[0])));
-    awaitAnswer(registryUrl + "/subjects");
+    awaitAnswer(registryUrl + "/subjects", roles.get(0));
     for (int i = 0; i < 2; i++) {
       roles.add(
           scalewatch(
@@ -96,7 +115,7 @@ class ClusterRolesIT {
               HOST,
               "--http-port",
               String.valueOf(ports[1 + i])));
-      awaitAnswer("http://" + HOST + ":" + ports[1 + i] + "/health");
+      awaitAnswer("http://" + HOST + ":" + ports[1 + i] + "/health", roles.get(1 + i));
     }
     flink = FlinkSessionProcesses.start(work.resolve("flink"), HOST, 2, 2);
     int exit =
@@ -115,10 +134,50 @@ class ClusterRolesIT {
                 "--stall-gap",
                 String.valueOf(STALL_GAP.toSeconds()));
     assertThat(exit).as("jobs submit exit code").isZero();
+    storeUrl = postgres.createDatabase("cluster_roles");
+    servePort = FreeTestPorts.pick(HOST, 1)[0];
+    webhook = LocalReceiver.start();
+    startServe();
+  }
+
+  /** Starts {@code scalewatch serve} (again) on the same port, store and receiver. */
+  private static void startServe() throws Exception {
+    serve =
+        JavaProcess.start(
+            "serve",
+            work.resolve("serve.log"),
+            List.of("-Xmx384m"),
+            ScaleWatch.class.getName(),
+            List.of(
+                "serve",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--registry-url",
+                registryUrl,
+                "--store-url",
+                storeUrl,
+                "--store-user",
+                PostgresServer.USER,
+                "--host",
+                HOST,
+                "--http-port",
+                String.valueOf(servePort),
+                "--flink-rest",
+                flink.restAddress(),
+                "--alert-receivers",
+                "hook=webhook:" + webhook.url()),
+            Map.of("SCALEWATCH_STORE_PASSWORD", PostgresServer.PASSWORD));
+    awaitAnswer("http://" + HOST + ":" + servePort + "/health", serve);
   }
 
   @AfterAll
   static void stopDeployment() throws Exception {
+    if (serve != null) {
+      serve.close();
+    }
+    if (webhook != null) {
+      webhook.close();
+    }
     if (flink != null) {
       flink.close();
     }
@@ -142,7 +201,8 @@ class ClusterRolesIT {
 
   @Test
   @Order(2)
-  void shouldRaiseEachAlertOnceWhileANormalizerATaskManagerAndABrokerAreKilled() throws Exception {
+  void shouldRaiseEachAlertOnceWhileANormalizerATaskManagerAndABrokerAreKilledAndServeRestarts()
+      throws Exception {
     List<Alert> faults =
         play(
             "faults",
@@ -153,6 +213,9 @@ class ClusterRolesIT {
               flink.killTaskManager(0); // the jobs restore from their checkpoints on the other
               Thread.sleep(3000);
               kafka.kill(2); // replication factor 3, min.insync.replicas 2: writes go on
+              Thread.sleep(3000);
+              serve.close(); // SIGTERM: the sink and alert routing resume from their positions
+              startServe();
             });
     DemoAlerts.assertStagedOnce(faults);
     assertThat(flink.jobs().values()).as("jobs").containsOnly("RUNNING");
@@ -207,7 +270,73 @@ class ClusterRolesIT {
           .hasSize(DEMO_POINTS)
           .doesNotHaveDuplicates();
     }
+    assertServedOnce(project, alerts);
     return alerts;
+  }
+
+  /**
+   * Serve's store holds every point and every alert state of {@code project}, and its webhook got
+   * each alert state once: what it had delivered before a restart is not delivered again.
+   */
+  private static void assertServedOnce(String project, List<Alert> alerts) throws Exception {
+    Set<String> states = new TreeSet<>();
+    alerts.forEach(alert -> states.add(alert.getId() + "|" + alert.getState()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long points = 0;
+    Set<String> stored = Set.of();
+    while (System.nanoTime() < deadline && (points < DEMO_POINTS || !stored.equals(states))) {
+      Thread.sleep(500);
+      points = queryCount(project, "SELECT COUNT(*) FROM metric_points WHERE project = ?");
+      stored =
+          queryStrings(project, "SELECT alert_id || '|' || state FROM alerts WHERE project = ?");
+    }
+    assertThat(points).as("demo points in serve's store").isEqualTo(DEMO_POINTS);
+    assertThat(stored).as("alert states in serve's store").isEqualTo(states);
+
+    List<String> delivered = new ArrayList<>();
+    while (delivered.size() < states.size() || System.nanoTime() < deadline) {
+      LocalReceiver.Post post = webhook.poll(Duration.ofSeconds(2));
+      if (post == null) {
+        if (delivered.size() >= states.size()) {
+          break; // and nothing more came for 2 s
+        }
+        assertThat(System.nanoTime()).as("deliveries within 60 s").isLessThan(deadline);
+        continue;
+      }
+      JsonNode alert = post.body().path("alert");
+      if (alert.path("project").asText().equals(project)) {
+        delivered.add(alert.path("id").asText() + "|" + alert.path("state").asText());
+      }
+    }
+    assertThat(delivered)
+        .as("alert states delivered to the webhook")
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(states);
+  }
+
+  private static long queryCount(String project, String query) throws Exception {
+    try (Connection connection = DriverManager.getConnection(storeUrl, postgres.login());
+        PreparedStatement statement = connection.prepareStatement(query)) {
+      statement.setString(1, project);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  private static Set<String> queryStrings(String project, String query) throws Exception {
+    Set<String> values = new TreeSet<>();
+    try (Connection connection = DriverManager.getConnection(storeUrl, postgres.login());
+        PreparedStatement statement = connection.prepareStatement(query)) {
+      statement.setString(1, project);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          values.add(rows.getString(1));
+        }
+      }
+    }
+    return values;
   }
 
   private static List<String> withoutLawBroken(List<Alert> alerts) {
@@ -239,12 +368,11 @@ class ClusterRolesIT {
         List.of(arguments));
   }
 
-  private static void awaitAnswer(String url) throws Exception {
+  /** Waits until {@code url} answers 200; throws if {@code starting} exits first. */
+  private static void awaitAnswer(String url, JavaProcess starting) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      for (JavaProcess role : roles) {
-        role.requireAlive();
-      }
+      starting.requireAlive();
       try {
         if (StackClients.get(url).statusCode() == 200) {
           return;

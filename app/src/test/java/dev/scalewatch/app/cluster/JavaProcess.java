@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,18 @@ final class JavaProcess implements AutoCloseable {
   static JavaProcess start(
       String name, Path log, List<String> jvmOptions, String mainClass, List<String> arguments)
       throws IOException {
+    return start(name, log, jvmOptions, mainClass, arguments, Map.of());
+  }
+
+  /** As above, with {@code environment} added to this JVM's. */
+  static JavaProcess start(
+      String name,
+      Path log,
+      List<String> jvmOptions,
+      String mainClass,
+      List<String> arguments,
+      Map<String, String> environment)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -38,11 +51,12 @@ final class JavaProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
     command.addAll(arguments);
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     return new JavaProcess(name, log, process);
   }
 
