@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** CPU and memory of this JVM, for the load generators. */
+/** CPU and memory of this JVM (and of the processes it started), for the load generators. */
 final class JvmStats {
 
   private JvmStats() {}
@@ -18,6 +18,15 @@ final class JvmStats {
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /** CPU of this process and every process it started that still runs, in nanoseconds. */
+  static long processTreeCpuNanos() {
+    return processCpuNanos()
+        + ProcessHandle.current()
+            .descendants()
+            .mapToLong(p -> p.info().totalCpuDuration().map(d -> d.toNanos()).orElse(0L))
+            .sum();
   }
 
   /** CPU nanoseconds by thread group name (numbers and ids folded, so a pool counts as one). */
@@ -51,8 +60,21 @@ final class JvmStats {
 
   /** Resident set size of this process in bytes (Linux), or -1. */
   static long rssBytes() {
+    return rssBytes("self");
+  }
+
+  /** Resident set size of this process and every process it started (Linux). */
+  static long processTreeRssBytes() {
+    return rssBytes()
+        + ProcessHandle.current()
+            .descendants()
+            .mapToLong(p -> Math.max(0, rssBytes(String.valueOf(p.pid()))))
+            .sum();
+  }
+
+  private static long rssBytes(String pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
         }

@@ -1,5 +1,6 @@
 package dev.scalewatch.app.bench;
 
+import dev.scalewatch.app.cluster.ClusterDeployment;
 import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.ingest.client.RawEventProducer;
@@ -39,14 +40,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Load generator for the stream jobs (not a test): starts the whole embedded stack in this JVM
- * (broker, registry, normalizer, both Flink jobs) and offers raw events at a fixed rate for a fixed
- * time: RUNS concurrent runs of 10 families, each logging {@code train/loss} every step and, every
- * 500 steps, one eval of each of 20 tasks; every run has one 3x loss spike at a random step. It
- * reports the offered and the sustained rate (events through the normalizer and consumed by both
- * jobs, from the jobs' committed offsets), fits written per second, the event-to-alert latency of
- * the spikes (from the acknowledgement of the point that decides a spike to the alert visible to a
- * read_committed consumer), the peak RSS of the JVM and the busiest threads. The producer runs in
- * the same JVM and on the same cores.
+ * (broker, registry, normalizer, both Flink jobs), or with {@code cluster:SLOTS} a {@link
+ * ClusterDeployment} of separate processes (three brokers, registry, two normalizers, a Flink
+ * session cluster of two TaskManagers with SLOTS slots each, both jobs at parallelism SLOTS), and
+ * offers raw events at a fixed rate for a fixed time: RUNS concurrent runs of 10 families, each
+ * logging {@code train/loss} every step and, every 500 steps, one eval of each of 20 tasks; every
+ * run has one 3x loss spike at a random step. It reports the offered and the sustained rate (events
+ * through the normalizer and consumed by both jobs, from the jobs' committed offsets), fits written
+ * per second, the event-to-alert latency of the spikes (from the acknowledgement of the point that
+ * decides a spike to the alert visible to a read_committed consumer), the peak RSS and CPU of this
+ * JVM and every process it started, and this JVM's busiest threads. The producer runs in the same
+ * JVM and on the same cores.
  *
  * <p>Run from the repository root with the heap of {@code scalewatch up}:
  *
@@ -56,7 +60,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *     dev.scalewatch.app.bench.StreamJobsLoad 60000 30 1000
  * </pre>
  *
- * Arguments, all optional: offered events per second (60,000), seconds (60), runs (1,000).
+ * Arguments, all optional: offered events per second (60,000), seconds (60), runs (1,000), and
+ * where: {@code embedded} (default) or {@code cluster:SLOTS}; both create topics of {@value
+ * #PARTITIONS} partitions.
  */
 public final class StreamJobsLoad {
 
@@ -64,6 +70,14 @@ public final class StreamJobsLoad {
   private static final int TASKS = 20;
   private static final int EVAL_EVERY = 500;
   private static final String PROJECT = "load";
+  private static final int PARTITIONS = 4;
+
+  /** Where the load goes: the embedded stack or a cluster deployment. */
+  private interface Target extends AutoCloseable {
+    String bootstrapServers();
+
+    String registryUrl();
+  }
 
   private StreamJobsLoad() {}
 
@@ -71,8 +85,9 @@ public final class StreamJobsLoad {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+    String where = args.length > 3 ? args[3] : "embedded";
     Path data = Files.createTempDirectory("scalewatch-jobs-load");
-    try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.ephemeral(data));
+    try (Target stack = start(where, data);
         SchemaRegistryClient registry = SchemaRegistryClients.forUrl(stack.registryUrl());
         Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
       System.out.printf(
@@ -94,13 +109,13 @@ public final class StreamJobsLoad {
       alerts.start();
       long peakRss = 0;
       Map<String, Long> cpuBefore = JvmStats.threadCpuNanos();
-      long cpu0 = JvmStats.processCpuNanos();
+      long cpu0 = JvmStats.processTreeCpuNanos();
       long start = System.nanoTime();
       long sent = produce(stack, registry, rate, seconds, runs, decidedAt);
       double offered = sent / ((System.nanoTime() - start) / 1e9);
       long lastReport = System.nanoTime();
       while (true) {
-        peakRss = Math.max(peakRss, JvmStats.rssBytes());
+        peakRss = Math.max(peakRss, JvmStats.processTreeRssBytes());
         long behind =
             behind(admin, StreamJobs.RUN_MONITOR, Topics.METRICS)
                 + behind(admin, StreamJobs.SWEEP_FITTER, Topics.EVALS);
@@ -114,7 +129,7 @@ public final class StreamJobsLoad {
         Thread.sleep(250);
       }
       double drained = (System.nanoTime() - start) / 1e9;
-      long cpu = JvmStats.processCpuNanos() - cpu0;
+      long cpu = JvmStats.processTreeCpuNanos() - cpu0;
       Thread.sleep(3000);
       stop.set(true);
       alerts.join();
@@ -142,7 +157,8 @@ public final class StreamJobsLoad {
           sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
       System.out.printf(
           Locale.ROOT,
-          "peak RSS %.0f MB; process CPU %.1f s (%.1f us per event); busiest threads:%n",
+          "peak RSS %.0f MB and CPU %.1f s (%.1f us per event) of every process; this JVM's"
+              + " busiest threads:%n",
           peakRss / 1e6,
           cpu / 1e9,
           cpu / 1e3 / sent);
@@ -150,9 +166,69 @@ public final class StreamJobsLoad {
     }
   }
 
+  private static Target start(String where, Path data) throws Exception {
+    if (where.equals("embedded")) {
+      StackConfig config = StackConfig.ephemeral(data);
+      EmbeddedStack stack =
+          EmbeddedStack.start(
+              new StackConfig(
+                  config.dataDirectory(),
+                  config.host(),
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  PARTITIONS,
+                  config.minFreeDiskBytes(),
+                  config.gateway(),
+                  config.jobs(),
+                  config.store(),
+                  config.routing()));
+      return new Target() {
+        @Override
+        public String bootstrapServers() {
+          return stack.bootstrapServers();
+        }
+
+        @Override
+        public String registryUrl() {
+          return stack.registryUrl();
+        }
+
+        @Override
+        public void close() {
+          stack.close();
+        }
+      };
+    }
+    if (!where.matches("cluster:\\d+")) {
+      throw new IllegalArgumentException("where must be embedded or cluster:SLOTS: " + where);
+    }
+    int slots = Integer.parseInt(where.substring("cluster:".length()));
+    ClusterDeployment cluster =
+        ClusterDeployment.start(data, slots, slots, PARTITIONS, Duration.ofMinutes(10));
+    return new Target() {
+      @Override
+      public String bootstrapServers() {
+        return cluster.bootstrapServers();
+      }
+
+      @Override
+      public String registryUrl() {
+        return cluster.registryUrl();
+      }
+
+      @Override
+      public void close() throws Exception {
+        cluster.close();
+      }
+    };
+  }
+
   /** Offers events at {@code rate} per second; records when each spike-deciding point was acked. */
   private static long produce(
-      EmbeddedStack stack,
+      Target stack,
       SchemaRegistryClient registry,
       int rate,
       int seconds,
@@ -245,7 +321,7 @@ public final class StreamJobsLoad {
   }
 
   private static void readSpikeAlerts(
-      EmbeddedStack stack,
+      Target stack,
       SchemaRegistryClient registry,
       Map<Long, Long> decidedAt,
       List<Long> latencies,
@@ -306,7 +382,7 @@ public final class StreamJobsLoad {
     return behind;
   }
 
-  private static long count(EmbeddedStack stack, String topic) {
+  private static long count(Target stack, String topic) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -3,7 +3,6 @@ package dev.scalewatch.app.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scalewatch.app.ScaleWatch;
 import dev.scalewatch.app.demo.DemoAlerts;
 import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,17 +40,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * ScaleWatch's roles as separate processes on real clusters, nothing of the embedded stack: a
- * three-node Kafka cluster, {@code scalewatch registry}, two {@code scalewatch normalizer}
- * instances sharing the raw topic, and the stream jobs submitted with {@code scalewatch jobs
- * submit} to a Flink session cluster of a JobManager and two TaskManagers, and {@code scalewatch
- * serve} with its store in PostgreSQL and a webhook receiver. The demo feed played into it raises
- * the alerts it raises on the embedded stack, and serve stores and delivers each of them once.
+ * The roles of a {@link ClusterDeployment} (three Kafka brokers, registry, two normalizers, the
+ * stream jobs on a Flink session cluster of two TaskManagers) and {@code scalewatch serve} with its
+ * store in PostgreSQL and a webhook receiver, all separate processes. The demo feed played into it
+ * raises the alerts it raises on the embedded stack, and serve stores and delivers each of them
+ * once, also while processes are killed and serve restarts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterRolesIT {
 
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = ClusterDeployment.HOST;
   private static final Duration POINT_INTERVAL = Duration.ofMillis(100);
   // Longer than a failover can hold a run's points back: a normalizer's partitions moved about
   // 10 s after its kill on a quiet machine, but 70 s in a CI run where the broker killed next held
@@ -70,9 +67,9 @@ class ClusterRolesIT {
 
   @RegisterExtension static final RunningPostgres postgres = new RunningPostgres();
 
+  private static ClusterDeployment deployment;
   private static KafkaClusterProcesses kafka;
   private static FlinkSessionProcesses flink;
-  private static final List<JavaProcess> roles = new ArrayList<>();
   private static String registryUrl;
   private static String storeUrl;
   private static int servePort;
@@ -83,57 +80,10 @@ class ClusterRolesIT {
 
   @BeforeAll
   static void startDeployment() throws Exception {
-    FileUtils.deleteDirectory(work.toFile());
-    kafka = KafkaClusterProcesses.start(work.resolve("kafka"), HOST, 3);
-    int[] ports = FreeTestPorts.pick(HOST, 3);
-    registryUrl = "http://" + HOST + ":" + ports[0];
-    roles.add(
-        scalewatch(
-            "registry",
-            "registry",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--host",
-            HOST,
-            "--port",
-            String.valueOf(ports[0])));
-    awaitAnswer(registryUrl + "/subjects", roles.get(0));
-    for (int i = 0; i < 2; i++) {
-      roles.add(
-          scalewatch(
-              "normalizer-" + i,
-              "normalizer",
-              "--bootstrap-servers",
-              kafka.bootstrapServers(),
-              "--registry-url",
-              registryUrl,
-              "--partitions",
-              "4",
-              "--state-dir",
-              work.resolve("normalizer-" + i).toString(),
-              "--host",
-              HOST,
-              "--http-port",
-              String.valueOf(ports[1 + i])));
-      awaitAnswer("http://" + HOST + ":" + ports[1 + i] + "/health", roles.get(1 + i));
-    }
-    flink = FlinkSessionProcesses.start(work.resolve("flink"), HOST, 2, 2);
-    int exit =
-        ScaleWatch.commandLine()
-            .execute(
-                "jobs",
-                "submit",
-                "--flink-rest",
-                flink.restAddress(),
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--registry-url",
-                registryUrl,
-                "--checkpoint-dir",
-                work.resolve("checkpoints").toString(),
-                "--stall-gap",
-                String.valueOf(STALL_GAP.toSeconds()));
-    assertThat(exit).as("jobs submit exit code").isZero();
+    deployment = ClusterDeployment.start(work, 2, 1, 4, STALL_GAP);
+    kafka = deployment.kafka();
+    flink = deployment.flink();
+    registryUrl = deployment.registryUrl();
     storeUrl = postgres.createDatabase("cluster_roles");
     servePort = FreeTestPorts.pick(HOST, 1)[0];
     webhook = LocalReceiver.start();
@@ -143,31 +93,27 @@ class ClusterRolesIT {
   /** Starts {@code scalewatch serve} (again) on the same port, store and receiver. */
   private static void startServe() throws Exception {
     serve =
-        JavaProcess.start(
+        deployment.scalewatch(
             "serve",
-            work.resolve("serve.log"),
-            List.of("-Xmx384m"),
-            ScaleWatch.class.getName(),
-            List.of(
-                "serve",
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--registry-url",
-                registryUrl,
-                "--store-url",
-                storeUrl,
-                "--store-user",
-                PostgresServer.USER,
-                "--host",
-                HOST,
-                "--http-port",
-                String.valueOf(servePort),
-                "--flink-rest",
-                flink.restAddress(),
-                "--alert-receivers",
-                "hook=webhook:" + webhook.url()),
-            Map.of("SCALEWATCH_STORE_PASSWORD", PostgresServer.PASSWORD));
-    awaitAnswer("http://" + HOST + ":" + servePort + "/health", serve);
+            Map.of("SCALEWATCH_STORE_PASSWORD", PostgresServer.PASSWORD),
+            "serve",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--registry-url",
+            registryUrl,
+            "--store-url",
+            storeUrl,
+            "--store-user",
+            PostgresServer.USER,
+            "--host",
+            HOST,
+            "--http-port",
+            String.valueOf(servePort),
+            "--flink-rest",
+            flink.restAddress(),
+            "--alert-receivers",
+            "hook=webhook:" + webhook.url());
+    ClusterDeployment.awaitAnswer("http://" + HOST + ":" + servePort + "/health", serve);
   }
 
   @AfterAll
@@ -178,17 +124,8 @@ class ClusterRolesIT {
     if (webhook != null) {
       webhook.close();
     }
-    if (flink != null) {
-      flink.close();
-    }
-    for (JavaProcess role : roles) {
-      role.signalStop();
-    }
-    for (JavaProcess role : roles) {
-      role.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (deployment != null) {
+      deployment.close();
     }
   }
 
@@ -208,7 +145,7 @@ class ClusterRolesIT {
             "faults",
             () -> {
               Thread.sleep(3000);
-              roles.get(1).kill(); // normalizer-0: normalizer-1 takes its partitions
+              deployment.normalizer(0).kill(); // the other normalizer takes its partitions
               Thread.sleep(3000);
               flink.killTaskManager(0); // the jobs restore from their checkpoints on the other
               Thread.sleep(3000);
@@ -357,33 +294,5 @@ class ClusterRolesIT {
   @FunctionalInterface
   private interface Disturbance {
     void run() throws Exception;
-  }
-
-  private static JavaProcess scalewatch(String name, String... arguments) throws Exception {
-    return JavaProcess.start(
-        name,
-        work.resolve(name + ".log"),
-        List.of("-Xmx384m"),
-        ScaleWatch.class.getName(),
-        List.of(arguments));
-  }
-
-  /** Waits until {@code url} answers 200; throws if {@code starting} exits first. */
-  private static void awaitAnswer(String url, JavaProcess starting) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      starting.requireAlive();
-      try {
-        if (StackClients.get(url).statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException notYet) {
-        // not listening yet
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(url + " did not answer 200 within 60 s; logs in " + work);
-      }
-      Thread.sleep(200);
-    }
   }
 }
