@@ -122,6 +122,7 @@ public final class ClusterDeployment implements AutoCloseable {
         name,
         work.resolve(name + ".log"),
         List.of("-Xmx384m"),
+        System.getProperty("java.class.path"),
         ScaleWatch.class.getName(),
         List.of(arguments),
         environment);

@@ -3,7 +3,9 @@ package dev.scalewatch.app.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scalewatch.app.testing.FreeTestPorts;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +18,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.apache.flink.runtime.jobmanager.JobManagerProcessUtils;
@@ -29,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * Flink's Maven artifacts the way {@code flink-dist}'s scripts start them: one {@code config.yaml},
  * and the JVM memory flags and dynamic settings Flink derives from it ({@code BashJavaUtils} does
  * the same for the scripts). Every socket is bound to the given host.
+ *
+ * <p>The JobManager and TaskManagers do not run on the test's classpath but on what a Flink
+ * distribution with ScaleWatch's jobs holds: the jars Flink's own distribution ships ({@code
+ * stream-jobs/target/flink-dist.classpath}, the stream-jobs module's {@code provided} set), Flink's
+ * logging jars, and {@code stream-jobs/target/flink-lib} (the jars the Docker image copies into
+ * {@code /opt/flink/lib}). A class missing from flink-lib fails the jobs with a {@code
+ * ClassNotFoundException} in the TaskManager logs.
  */
 public final class FlinkSessionProcesses implements AutoCloseable {
 
@@ -36,12 +47,18 @@ public final class FlinkSessionProcesses implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path STREAM_JOBS_TARGET =
+      Path.of("..", "stream-jobs", "target").toAbsolutePath().normalize();
+  // The logging jars of Flink's lib/ (log4j and its SLF4J binding), taken from the test classpath.
+  private static final Pattern LOGGING_JAR =
+      Pattern.compile("(log4j-(api|core|slf4j2-impl)|slf4j-api)-[0-9][^/]*\\.jar");
 
   private final Path directory;
   private final String host;
   private final int restPort;
   private final Map<String, String> settings;
   private final JavaProcess[] taskManagers;
+  private final String classpath;
   private JavaProcess jobManager;
 
   private FlinkSessionProcesses(Path directory, String host, int taskManagers, int slots) {
@@ -50,6 +67,7 @@ public final class FlinkSessionProcesses implements AutoCloseable {
     int[] ports = FreeTestPorts.pick(host, 2);
     this.restPort = ports[0];
     this.taskManagers = new JavaProcess[taskManagers];
+    this.classpath = distributionClasspath();
     settings = new LinkedHashMap<>();
     settings.put("jobmanager.rpc.address", host);
     settings.put("jobmanager.rpc.port", String.valueOf(ports[1]));
@@ -195,8 +213,10 @@ public final class FlinkSessionProcesses implements AutoCloseable {
             "flink-jobmanager",
             directory.resolve("jobmanager.log"),
             jvmOptions(JobManagerProcessUtils.generateJvmParametersStr(spec, config)),
+            classpath,
             "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-            arguments);
+            arguments,
+            Map.of());
   }
 
   private void startTaskManager(int index) throws IOException {
@@ -211,8 +231,47 @@ public final class FlinkSessionProcesses implements AutoCloseable {
             "flink-taskmanager-" + index,
             directory.resolve("taskmanager-" + index + ".log"),
             jvmOptions(ProcessMemoryUtils.generateJvmParametersStr(spec)),
+            classpath,
             "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-            arguments);
+            arguments,
+            Map.of());
+  }
+
+  /**
+   * Flink's distribution plus ScaleWatch's flink-lib, as the JobManager and TaskManagers of the
+   * Docker image see them; throws, saying how to build them, if the stream-jobs module's package
+   * output is missing.
+   */
+  static String distributionClasspath() {
+    Path flinkLib = STREAM_JOBS_TARGET.resolve("flink-lib");
+    Path flinkDist = STREAM_JOBS_TARGET.resolve("flink-dist.classpath");
+    if (!Files.isDirectory(flinkLib) || !Files.isRegularFile(flinkDist)) {
+      throw new IllegalStateException(
+          flinkLib
+              + " or "
+              + flinkDist
+              + " is missing: they are built in the package phase (mvn -pl app -am verify runs"
+              + " it before the integration tests)");
+    }
+    List<String> entries = new ArrayList<>();
+    try {
+      for (String entry : Files.readString(flinkDist).trim().split(File.pathSeparator)) {
+        if (!entry.isBlank()) {
+          entries.add(entry);
+        }
+      }
+      Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+          .filter(entry -> LOGGING_JAR.matcher(Path.of(entry).getFileName().toString()).matches())
+          .forEach(entries::add);
+      try (Stream<Path> jars = Files.list(flinkLib)) {
+        jars.filter(jar -> jar.toString().endsWith(".jar"))
+            .sorted()
+            .forEach(jar -> entries.add(jar.toString()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + flinkDist + " or " + flinkLib, e);
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   private Path logConfiguration() {

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One child JVM on the test's own classpath (every server class the tests need is on it: Kafka's
- * {@code kafka.Kafka}, Flink's standalone entrypoints, ScaleWatch's main), its output appended to a
- * log file. {@link #kill()} is {@code kill -9}; {@link #close()} asks it to stop (SIGTERM) and
- * kills it if it does not within 30 s.
+ * One child JVM, by default on the test's own classpath (every server class the tests need is on
+ * it: Kafka's {@code kafka.Kafka}, Flink's standalone entrypoints, ScaleWatch's main), its output
+ * appended to a log file. {@link #kill()} is {@code kill -9}; {@link #close()} asks it to stop
+ * (SIGTERM) and kills it if it does not within 30 s.
  */
 final class JavaProcess implements AutoCloseable {
 
@@ -32,14 +32,25 @@ final class JavaProcess implements AutoCloseable {
   static JavaProcess start(
       String name, Path log, List<String> jvmOptions, String mainClass, List<String> arguments)
       throws IOException {
-    return start(name, log, jvmOptions, mainClass, arguments, Map.of());
+    return start(
+        name,
+        log,
+        jvmOptions,
+        System.getProperty("java.class.path"),
+        mainClass,
+        arguments,
+        Map.of());
   }
 
-  /** As above, with {@code environment} added to this JVM's. */
+  /**
+   * Starts {@code java <jvmOptions> -cp <classpath> <mainClass> <arguments>} with {@code
+   * environment} added to this JVM's.
+   */
   static JavaProcess start(
       String name,
       Path log,
       List<String> jvmOptions,
+      String classpath,
       String mainClass,
       List<String> arguments,
       Map<String, String> environment)
@@ -48,7 +59,7 @@ final class JavaProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classpath);
     command.add(mainClass);
     command.addAll(arguments);
     ProcessBuilder builder =
