@@ -29,6 +29,53 @@ final class JvmStats {
             .sum();
   }
 
+  /**
+   * CPU nanoseconds of this process ("this JVM") and of each process it started, by role: the main
+   * class, and the subcommand for ScaleWatch's ({@code ScaleWatch normalizer}); processes of one
+   * role are summed.
+   */
+  static Map<String, Long> processCpuNanosByRole() {
+    Map<String, Long> byRole = new HashMap<>();
+    byRole.put("this JVM", processCpuNanos());
+    ProcessHandle.current()
+        .descendants()
+        .forEach(
+            p ->
+                byRole.merge(
+                    role(p.info().arguments().orElse(new String[0])),
+                    p.info().totalCpuDuration().map(d -> d.toNanos()).orElse(0L),
+                    Long::sum));
+    return byRole;
+  }
+
+  private static String role(String[] arguments) {
+    for (int i = 0; i + 1 < arguments.length; i++) {
+      if (arguments[i].equals("-cp") && i + 2 < arguments.length) {
+        String main = arguments[i + 2];
+        String simple = main.substring(main.lastIndexOf('.') + 1);
+        return simple.equals("ScaleWatch") && i + 3 < arguments.length
+            ? simple + " " + arguments[i + 3]
+            : simple;
+      }
+    }
+    return "other";
+  }
+
+  /** Prints each role's share of the CPU used between the two snapshots, busiest first. */
+  static void printCpuByRole(Map<String, Long> before, Map<String, Long> after, long events) {
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %7.1f s CPU  %6.1f us per event  %s%n",
+                    e.getValue() / 1e9,
+                    e.getValue() / 1e3 / events,
+                    e.getKey()));
+  }
+
   /** CPU nanoseconds by thread group name (numbers and ids folded, so a pool counts as one). */
   static Map<String, Long> threadCpuNanos() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -42,15 +42,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Load generator for the stream jobs (not a test): starts the whole embedded stack in this JVM
  * (broker, registry, normalizer, both Flink jobs), or with {@code cluster:SLOTS} a {@link
  * ClusterDeployment} of separate processes (three brokers, registry, two normalizers, a Flink
- * session cluster of two TaskManagers with SLOTS slots each, both jobs at parallelism SLOTS), and
- * offers raw events at a fixed rate for a fixed time: RUNS concurrent runs of 10 families, each
- * logging {@code train/loss} every step and, every 500 steps, one eval of each of 20 tasks; every
- * run has one 3x loss spike at a random step. It reports the offered and the sustained rate (events
- * through the normalizer and consumed by both jobs, from the jobs' committed offsets), fits written
- * per second, the event-to-alert latency of the spikes (from the acknowledgement of the point that
- * decides a spike to the alert visible to a read_committed consumer), the peak RSS and CPU of this
- * JVM and every process it started, and this JVM's busiest threads. The producer runs in the same
- * JVM and on the same cores.
+ * session cluster of two TaskManagers with SLOTS slots each, both jobs at parallelism SLOTS, and
+ * {@code serve} with its DuckDB store), and offers raw events at a fixed rate for a fixed time:
+ * RUNS concurrent runs of 10 families, each logging {@code train/loss} every step and, every 500
+ * steps, one eval of each of 20 tasks; every run has one 3x loss spike at a random step. It reports
+ * the offered and the sustained rate (events through the normalizer and consumed by both jobs, from
+ * the jobs' committed offsets), fits written per second, the event-to-alert latency of the spikes
+ * (from the acknowledgement of the point that decides a spike to the alert visible to a
+ * read_committed consumer), the peak RSS and CPU of this JVM and every process it started, and this
+ * JVM's busiest threads. The producer runs in the same JVM and on the same cores.
  *
  * <p>Run from the repository root with the heap of {@code scalewatch up}:
  *
@@ -110,6 +110,7 @@ public final class StreamJobsLoad {
       long peakRss = 0;
       Map<String, Long> cpuBefore = JvmStats.threadCpuNanos();
       long cpu0 = JvmStats.processTreeCpuNanos();
+      Map<String, Long> cpuByRoleBefore = JvmStats.processCpuNanosByRole();
       long start = System.nanoTime();
       long sent = produce(stack, registry, rate, seconds, runs, decidedAt);
       double offered = sent / ((System.nanoTime() - start) / 1e9);
@@ -130,6 +131,7 @@ public final class StreamJobsLoad {
       }
       double drained = (System.nanoTime() - start) / 1e9;
       long cpu = JvmStats.processTreeCpuNanos() - cpu0;
+      Map<String, Long> cpuByRole = JvmStats.processCpuNanosByRole();
       Thread.sleep(3000);
       stop.set(true);
       alerts.join();
@@ -157,11 +159,12 @@ public final class StreamJobsLoad {
           sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
       System.out.printf(
           Locale.ROOT,
-          "peak RSS %.0f MB and CPU %.1f s (%.1f us per event) of every process; this JVM's"
-              + " busiest threads:%n",
+          "peak RSS %.0f MB and CPU %.1f s (%.1f us per event) of every process, by role:%n",
           peakRss / 1e6,
           cpu / 1e9,
           cpu / 1e3 / sent);
+      JvmStats.printCpuByRole(cpuByRoleBefore, cpuByRole, sent);
+      System.out.println("this JVM's busiest threads:");
       JvmStats.printBusiestThreads(cpuBefore, JvmStats.threadCpuNanos());
     }
   }
@@ -208,6 +211,8 @@ public final class StreamJobsLoad {
     int slots = Integer.parseInt(where.substring("cluster:".length()));
     ClusterDeployment cluster =
         ClusterDeployment.start(data, slots, slots, PARTITIONS, Duration.ofMinutes(10));
+    // serve too, as the embedded stack runs the store's sink and alert routing.
+    cluster.startServe(data.resolve("serve"));
     return new Target() {
       @Override
       public String bootstrapServers() {

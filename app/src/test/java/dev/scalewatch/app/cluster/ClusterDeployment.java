@@ -110,6 +110,29 @@ public final class ClusterDeployment implements AutoCloseable {
     }
   }
 
+  /** Starts {@code scalewatch serve} with its DuckDB store under {@code dataDirectory}. */
+  public void startServe(Path dataDirectory) throws Exception {
+    int port = FreeTestPorts.pick(HOST, 1)[0];
+    JavaProcess serve =
+        scalewatch(
+            "serve",
+            "serve",
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--registry-url",
+            registryUrl,
+            "--data-dir",
+            dataDirectory.toString(),
+            "--host",
+            HOST,
+            "--http-port",
+            String.valueOf(port),
+            "--flink-rest",
+            flink.restAddress());
+    roles.add(serve);
+    awaitAnswer("http://" + HOST + ":" + port + "/health", serve);
+  }
+
   /** Starts {@code scalewatch <arguments>} as a child JVM logging to {@code <name>.log}. */
   JavaProcess scalewatch(String name, String... arguments) throws IOException {
     return scalewatch(name, Map.of(), arguments);

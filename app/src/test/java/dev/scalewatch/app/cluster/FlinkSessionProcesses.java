@@ -47,8 +47,14 @@ public final class FlinkSessionProcesses implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
+  // Maven runs the tests in app/; the load generators run from the repository root.
   private static final Path STREAM_JOBS_TARGET =
-      Path.of("..", "stream-jobs", "target").toAbsolutePath().normalize();
+      (Files.isDirectory(Path.of("stream-jobs"))
+              ? Path.of("stream-jobs")
+              : Path.of("..", "stream-jobs"))
+          .resolve("target")
+          .toAbsolutePath()
+          .normalize();
   // The logging jars of Flink's lib/ (log4j and its SLF4J binding), taken from the test classpath.
   private static final Pattern LOGGING_JAR =
       Pattern.compile("(log4j-(api|core|slf4j2-impl)|slf4j-api)-[0-9][^/]*\\.jar");
