@@ -42,10 +42,19 @@ final class JvmStats {
         .forEach(
             p ->
                 byRole.merge(
-                    role(p.info().arguments().orElse(new String[0])),
+                    role(commandLine(p.pid())),
                     p.info().totalCpuDuration().map(d -> d.toNanos()).orElse(0L),
                     Long::sum));
     return byRole;
+  }
+
+  /** The process's arguments from /proc (ProcessHandle.Info leaves long command lines out). */
+  private static String[] commandLine(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline")).split("\0");
+    } catch (IOException gone) {
+      return new String[0];
+    }
   }
 
   private static String role(String[] arguments) {
