@@ -3,9 +3,11 @@ package dev.scalewatch.app.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.demo.DemoAlerts;
 import dev.scalewatch.app.demo.DemoFeed;
 import dev.scalewatch.app.demo.DemoPlayer;
+import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.app.testing.FreeTestPorts;
 import dev.scalewatch.app.testing.LocalReceiver;
 import dev.scalewatch.app.testing.PostgresServer;
@@ -13,6 +15,8 @@ import dev.scalewatch.app.testing.RunningPostgres;
 import dev.scalewatch.app.testing.StackClients;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
+import dev.scalewatch.schemas.Fit;
+import dev.scalewatch.schemas.FitScope;
 import dev.scalewatch.schemas.MetricPoint;
 import dev.scalewatch.schemas.Topics;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
@@ -29,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -163,6 +168,84 @@ class ClusterRolesIT {
     // so it is left out; every other alert must be the same, each once.
     assertThat(withoutLawBroken(faults))
         .containsExactlyInAnyOrderElementsOf(withoutLawBroken(calm));
+  }
+
+  @Test
+  @Order(3)
+  void shouldEndWithTheSweepFitsOfTheEmbeddedStackOnTheSameInput() throws Exception {
+    Map<String, Fit> calmFits = finalSweepFits(kafka.bootstrapServers(), registryUrl, "calm");
+    Map<String, Fit> faultFits = finalSweepFits(kafka.bootstrapServers(), registryUrl, "faults");
+    Map<String, Fit> embeddedFits;
+    try (EmbeddedStack stack =
+        EmbeddedStack.start(
+            StackConfig.ephemeral(work.resolve("embedded")).withStallGap(STALL_GAP))) {
+      try (DemoPlayer player =
+          DemoPlayer.start(stack.bootstrapServers(), stack.registryUrl(), POINT_INTERVAL, "calm")) {
+        assertThat(player.await(Duration.ofSeconds(120))).as("the feed ends by itself").isTrue();
+      }
+      embeddedFits = finalSweepFits(stack.bootstrapServers(), stack.registryUrl(), "calm");
+    }
+    assertThat(embeddedFits).as("sweep fits on the embedded stack").isNotEmpty();
+    assertSameLaws("calm", calmFits, embeddedFits);
+    assertSameLaws("faults", faultFits, embeddedFits);
+  }
+
+  /**
+   * The newest sweep fit of each key of {@code project}, by its key without the project, once no
+   * new one came for 15 s.
+   */
+  private static Map<String, Fit> finalSweepFits(
+      String bootstrapServers, String registryUrl, String project) throws Exception {
+    try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(registryUrl)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      Map<String, Fit> last = Map.of();
+      long unchangedSince = System.nanoTime();
+      while (System.nanoTime() - unchangedSince < Duration.ofSeconds(15).toNanos()) {
+        assertThat(System.nanoTime()).as("sweep fits settle within 120 s").isLessThan(deadline);
+        Map<String, Fit> newest = new TreeMap<>();
+        for (ConsumerRecord<String, Fit> record :
+            StackClients.readAll(
+                bootstrapServers,
+                Topics.FITS,
+                AvroKafkaDeserializer.specific(registry, Fit.class),
+                0)) {
+          Fit fit = record.value();
+          if (fit.getProject().equals(project) && fit.getScope() == FitScope.SWEEP) {
+            newest.merge(fit.getKey(), fit, (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
+          }
+        }
+        if (!newest.equals(last)) {
+          last = newest;
+          unchangedSince = System.nanoTime();
+        }
+        Thread.sleep(2000);
+      }
+      return last;
+    }
+  }
+
+  /** Same keys, forms, breaks and parameters (to 1e-4 relative: summation order may differ). */
+  private static void assertSameLaws(
+      String project, Map<String, Fit> actual, Map<String, Fit> expected) {
+    assertThat(actual.keySet()).as("sweep fit keys of %s", project).isEqualTo(expected.keySet());
+    for (Map.Entry<String, Fit> entry : expected.entrySet()) {
+      Fit want = entry.getValue();
+      Fit got = actual.get(entry.getKey());
+      String what = project + " " + entry.getKey();
+      assertThat(got.getForm()).as("form of %s", what).isEqualTo(want.getForm());
+      assertThat(got.getBreakCount()).as("breaks of %s", what).isEqualTo(want.getBreakCount());
+      assertThat(got.getPointCount()).as("points of %s", what).isEqualTo(want.getPointCount());
+      assertThat(got.getParameters())
+          .as("parameters of %s", what)
+          .hasSameSizeAs(want.getParameters());
+      for (int i = 0; i < want.getParameters().size(); i++) {
+        double value = want.getParameters().get(i).getValue();
+        assertThat(got.getParameters().get(i).getValue())
+            .as("%s of %s", want.getParameters().get(i).getName(), what)
+            .isCloseTo(
+                value, org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, Math.abs(value))));
+      }
+    }
   }
 
   /**
