@@ -33,21 +33,21 @@ public final class ScheduleFitter {
    *     the schedule, or fewer than 5 points lie after the learning-rate peak
    */
   public ScheduleFit fit(long[] steps, double[] losses, LrSchedule schedule) {
-    return fit(steps, losses, schedule, null);
+    return fit(steps, losses, schedule, 0);
   }
 
   /**
-   * As {@link #fit}, warm-started from {@code previous} (a fit of the same run on fewer points).
+   * As {@link #fit}, warm-started from {@code previousAlpha}, the {@code alpha} of a fit of the
+   * same run on fewer points (not > 0: a cold fit).
    *
    * @throws IllegalArgumentException as {@link #fit}
    */
   public ScheduleFit refit(
-      long[] steps, double[] losses, LrSchedule schedule, ScheduleFit previous) {
-    return fit(steps, losses, schedule, previous);
+      long[] steps, double[] losses, LrSchedule schedule, double previousAlpha) {
+    return fit(steps, losses, schedule, previousAlpha);
   }
 
-  private ScheduleFit fit(
-      long[] steps, double[] losses, LrSchedule schedule, ScheduleFit previous) {
+  private ScheduleFit fit(long[] steps, double[] losses, LrSchedule schedule, double warmAlpha) {
     if (steps.length != losses.length) {
       throw new IllegalArgumentException(
           "scheduleFit needs one loss per step: " + steps.length + " != " + losses.length);
@@ -85,8 +85,8 @@ public final class ScheduleFitter {
     boolean annealing = maxS2 > NO_ANNEALING * schedule.forwardArea(last);
     Curve p = new Curve(s1, s2, y, annealing);
     double alpha = Double.NaN;
-    if (previous != null && previous.alpha() > 0) {
-      alpha = search(p, previous.alpha() / 2, previous.alpha() * 2, 20, true);
+    if (warmAlpha > 0) {
+      alpha = search(p, warmAlpha / 2, warmAlpha * 2, 20, true);
     }
     if (Double.isNaN(alpha)) {
       alpha = search(p, ALPHA_MIN, ALPHA_MAX, GRID, false);

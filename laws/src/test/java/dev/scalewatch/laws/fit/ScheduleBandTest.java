@@ -120,7 +120,7 @@ class ScheduleBandTest {
     ScheduleFitter fitter = new ScheduleFitter();
     ScheduleFit earlier = fitter.fit(Arrays.copyOf(all, k), Arrays.copyOf(losses, k), wsd);
 
-    ScheduleFit warm = fitter.refit(all, losses, wsd, earlier);
+    ScheduleFit warm = fitter.refit(all, losses, wsd, earlier.alpha());
     ScheduleFit cold = fitter.fit(all, losses, wsd);
 
     assertThat(warm.predict(TOTAL))
