@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The band of {@link ScheduleFit}: coverage of its 95% confidence band of the final loss on seeded
  * synthetic WSD runs generated from Tissue et al.'s law (the parameters of {@code
- * ScheduleFitterTest}), fitted part-way through the warm-down.
+ * ScheduleFitterTest}), fitted part-way through the warm-down, and on cosine runs fitted on their
+ * first half.
  */
 class ScheduleBandTest {
 
@@ -33,9 +34,22 @@ class ScheduleBandTest {
     return s <= DECAY ? PEAK : PEAK * (TOTAL - s) / (double) (TOTAL - DECAY);
   }
 
+  /** Warm-up, then cosine to 10% of the peak. */
+  static double cosine(long s) {
+    if (s <= WARMUP) {
+      return PEAK * s / WARMUP;
+    }
+    double t = (s - WARMUP) / (double) (TOTAL - WARMUP);
+    return PEAK * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t)));
+  }
+
   static LrSchedule schedule() {
+    return schedule(ScheduleBandTest::wsd);
+  }
+
+  static LrSchedule schedule(java.util.function.LongToDoubleFunction lr) {
     long[] steps = LongStream.rangeClosed(1, TOTAL / 10).map(i -> i * 10).toArray();
-    return LrSchedule.of(steps, Arrays.stream(steps).mapToDouble(ScheduleBandTest::wsd).toArray());
+    return LrSchedule.of(steps, Arrays.stream(steps).mapToDouble(lr::applyAsDouble).toArray());
   }
 
   static double truth(LrSchedule schedule, double c, long step) {
@@ -71,6 +85,12 @@ class ScheduleBandTest {
           Locale.ROOT, "upTo %d coverage %.3f half-width %.4f%n", upTo, cov[0], cov[1]);
       assertThat(cov[0]).as("coverage fitted to step %d", upTo).isBetween(0.90, 0.98);
     }
+    double[] cosine = coverage(schedule(ScheduleBandTest::cosine), 10_000, 5000);
+    System.out.printf(
+        Locale.ROOT, "cosine upTo 10000 coverage %.3f half-width %.4f%n", cosine[0], cosine[1]);
+    assertThat(cosine[0])
+        .as("coverage of a cosine run fitted to step 10,000")
+        .isBetween(0.90, 0.98);
   }
 
   @Test
