@@ -61,9 +61,10 @@ import org.slf4j.LoggerFactory;
  *       on {@link #FITS} under the curve's key plus {@code /lr_annealing} (form {@code
  *       lr_annealing}, or {@code lr_annealing_lr_held} without a plan: the last logged rate held to
  *       the planned end); see {@link ScheduleForecast}.
- *   <li>A downward LEVEL_SHIFT while the logged learning rate is below 90% of its peak is the
- *       warm-down the schedule explains: counted ({@code shiftsExplainedBySchedule}), not raised.
- *       Runs that log no learning rate are judged as before.
+ *   <li>A downward LEVEL_SHIFT that follows a fall of the logged learning rate to below 90% of its
+ *       value 1,000 steps before the shift (a step schedule's drop, a warm-down) is the schedule's
+ *       doing: counted ({@code shiftsExplainedBySchedule}), not raised; see {@link
+ *       ScheduleForecast#fellBefore}. Runs that log no learning rate are judged as before.
  * </ul>
  *
  * <p>Alerts go to the main output. A point older than the watermark is late: used all the same and
@@ -410,7 +411,7 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
         alerts.resolveAll("spike/" + where, eventTime, "superseded by divergence", out);
       }
       case LEVEL_SHIFT -> {
-        if (e.ratio() < 1 && ScheduleForecast.annealing(lr.value())) {
+        if (e.ratio() < 1 && ScheduleForecast.fellBefore(lr.value(), e.startStep(), e.step())) {
           shiftsExplained.inc();
           return;
         }

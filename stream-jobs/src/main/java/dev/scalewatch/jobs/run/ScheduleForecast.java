@@ -31,8 +31,11 @@ final class ScheduleForecast {
   /** Metric names taken as the learning rate unless the monitor is told otherwise. */
   static final String LR_METRICS = "(?i)(.*[/.])?(lr|learning_rate|learning-rate|lr-[\\w.-]+)";
 
-  /** A learning rate this far below the run's peak means the schedule is annealing. */
-  static final double ANNEALING_BELOW_PEAK = 0.9;
+  /** A learning rate that fell below this fraction of its earlier value explains a drop. */
+  static final double FELL_BELOW = 0.9;
+
+  /** How far before a level shift's start the learning rate is compared, at least (steps). */
+  static final long LAG_STEPS = 1_000;
 
   /**
    * Loss points before this multiple of the learning-rate peak's step are left out: there the
@@ -87,16 +90,35 @@ final class ScheduleForecast {
     return PlannedSchedule.fromConfig(config).orElse(null);
   }
 
-  /** Whether the newest logged learning rate lies well below the highest one logged. */
-  static boolean annealing(CurveState lr) {
+  /**
+   * Whether the logged learning rate fell below {@link #FELL_BELOW} of its value before a shift
+   * that started at {@code start} and was decided at {@code decided}: compared {@link #LAG_STEPS}
+   * (or twice the shift's own span, if longer) before its start, since the loss follows a fall of
+   * the rate with a lag (Tissue et al.'s annealing momentum, about 1,000 steps at its default
+   * decay). A rate that fell long before the shift does not explain it.
+   */
+  static boolean fellBefore(CurveState lr, long start, long decided) {
     if (lr == null || lr.size < 2) {
       return false;
     }
-    double peak = 0;
-    for (int i = 0; i < lr.size; i++) {
-      peak = Math.max(peak, lr.values[i]);
+    long from = start - Math.max(LAG_STEPS, 2 * (decided - start));
+    double before = at(lr, from);
+    double after = decided >= lr.steps[lr.size - 1] ? lr.lastValue : at(lr, decided);
+    return before > 0 && after < FELL_BELOW * before;
+  }
+
+  /** The sampled learning rate at {@code step}: linear between samples, constant beyond them. */
+  private static double at(CurveState lr, long step) {
+    if (step <= lr.steps[0]) {
+      return lr.values[0];
     }
-    return lr.lastValue < ANNEALING_BELOW_PEAK * peak;
+    for (int i = 1; i < lr.size; i++) {
+      if (step <= lr.steps[i]) {
+        double t = (step - lr.steps[i - 1]) / (lr.steps[i] - lr.steps[i - 1]);
+        return lr.values[i - 1] + t * (lr.values[i] - lr.values[i - 1]);
+      }
+    }
+    return lr.values[lr.size - 1];
   }
 
   /**

@@ -43,6 +43,11 @@ class RunMonitorScheduleTest {
   java.util.function.LongToDoubleFunction lrFn = RunMonitorScheduleTest::lr;
   LrSchedule truthSchedule = schedule(lrFn);
   double c = 1.5;
+
+  /** A level shift of the loss not caused by the schedule: times {@code shiftBy} from a step. */
+  long shiftAt = Long.MAX_VALUE;
+
+  double shiftBy = 1;
   final Random noise = new Random(5);
   long clock;
 
@@ -118,7 +123,10 @@ class RunMonitorScheduleTest {
         send("optim/lr", s, lrFn.applyAsDouble(s));
       }
       if (s >= 2 * WARMUP) {
-        send("train/loss", s, truth(s) + 0.003 * noise.nextGaussian());
+        send(
+            "train/loss",
+            s,
+            (s >= shiftAt ? shiftBy : 1) * truth(s) + 0.003 * noise.nextGaussian());
       }
       if (s % 200 == 0) {
         clock += FIT_INTERVAL;
@@ -250,6 +258,18 @@ class RunMonitorScheduleTest {
     assertThat(alerts(AlertKind.LEVEL_SHIFT)).hasSize(1);
     assertThat(alerts(AlertKind.LEVEL_SHIFT).get(0).getSummary())
         .contains("x its level from step 120");
+  }
+
+  @Test
+  void shouldStillReportALaterShiftTheScheduleDoesNotExplain() throws Exception {
+    lrFn = RunMonitorScheduleTest::stepLr;
+    truthSchedule = schedule(lrFn);
+    shiftAt = 15_000;
+    shiftBy = 0.8;
+    runRecord(Map.of());
+    feed(10, 17_000, true);
+    assertThat(alerts(AlertKind.LEVEL_SHIFT)).hasSize(1);
+    assertThat(alerts(AlertKind.LEVEL_SHIFT).get(0).getSummary()).contains("from step 150");
   }
 
   @Test
