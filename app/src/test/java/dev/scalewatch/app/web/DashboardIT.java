@@ -55,12 +55,26 @@ class DashboardIT {
   static void sendRunsAndSweep() throws Exception {
     live =
         TrainingRun.init(
-            run("live").params(124_000_000).tokensPlanned(600 * TOKENS_PER_STEP).build());
+            run("live")
+                .params(124_000_000)
+                .tokensPlanned(600 * TOKENS_PER_STEP)
+                .config(
+                    Map.of(
+                        "lr_schedule", "wsd",
+                        "lr_max", 1e-3,
+                        "lr_warmup_steps", 10,
+                        "lr_decay_steps", 100,
+                        "lr_total_steps", 600))
+                .build());
     for (int step = 1; step <= STEPS; step++) {
       double loss = 2 + 8 * Math.pow(step, -0.5);
       // Three elevated points, then back: a spike that fires and resolves.
       live.log(
-          Map.of("train/loss", step >= 120 && step < 123 ? SPIKE * loss : loss),
+          Map.of(
+              "train/loss",
+              step >= 120 && step < 123 ? SPIKE * loss : loss,
+              "optim/lr",
+              1e-3 * Math.min(1, step / 10.0)),
           step,
           tokens(step));
     }
@@ -160,6 +174,9 @@ class DashboardIT {
         .as("the spike survives downsampling")
         .isCloseTo(SPIKE * (2 + 8 * Math.pow(120, -0.5)), within(1e-9));
     assertThat(series.get("fit").get("band").size()).isGreaterThan(2);
+    assertThat(series.get("fit").get("key").asText())
+        .as("the run logs its learning rate and plan: the schedule-aware fit is drawn")
+        .isEqualTo("it/live/train/loss/steps/lr_annealing");
     browser.screenshot("run");
     browser.eval("window.notReloaded = true");
     long sent = System.nanoTime();

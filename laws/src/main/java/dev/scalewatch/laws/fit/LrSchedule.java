@@ -10,19 +10,29 @@ package dev.scalewatch.laws.fit;
  * <p>The learning rate is given at some steps (what a run logs, plus the planned rest of the
  * schedule for a forecast) and taken as piecewise linear between them, constant before the first.
  * Both areas start after the warm-up, at the step of the peak learning rate (an increasing learning
- * rate is no annealing). Immutable and thread-safe; holds two arrays of length {@code last step}.
+ * rate is no annealing). The areas are computed step by step in O(last step) time; up to {@link
+ * #GRID} steps every step is stored, beyond that every k-th (k = ceil(last / GRID)) and the areas
+ * in between are interpolated linearly, so memory stays at two arrays of at most GRID + 1 values.
+ * Immutable and thread-safe.
  */
 public final class LrSchedule {
 
   /** Tissue et al.'s decay factor of the annealing momentum. */
   public static final double DEFAULT_DECAY = 0.999;
 
+  /** Most stored values per area; longer schedules keep every k-th step and interpolate. */
+  static final int GRID = 1 << 16;
+
   private final long peak;
+  private final long last;
+  private final int stride;
   private final double[] forward;
   private final double[] annealing;
 
-  private LrSchedule(long peak, double[] forward, double[] annealing) {
+  private LrSchedule(long peak, long last, int stride, double[] forward, double[] annealing) {
     this.peak = peak;
+    this.last = last;
+    this.stride = stride;
     this.forward = forward;
     this.annealing = annealing;
   }
@@ -73,36 +83,47 @@ public final class LrSchedule {
               + last
               + " (log fewer, coarser steps)");
     }
-    double[] eta = new double[(int) last + 1];
+    int top = 0;
+    for (int i = 1; i < lrs.length; i++) {
+      top = lrs[i] > lrs[top] ? i : top;
+    }
+    long peak = top == 0 ? 1 : steps[top];
+    int stride = (int) Math.max(1, (last + GRID - 1) / GRID);
+    int cells = (int) ((last + stride - 1) / stride);
+    double[] forward = new double[cells + 1];
+    double[] annealing = new double[cells + 1];
+    double m = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double previous = 0;
     int j = 0;
-    for (int s = 1; s <= last; s++) {
+    for (long s = 1; s <= last; s++) {
       while (steps[j] < s) {
         j++;
       }
-      eta[s] =
+      double eta =
           j == 0 || steps[j] == s
               ? lrs[j]
               : lrs[j - 1]
                   + (lrs[j] - lrs[j - 1]) * (s - steps[j - 1]) / (double) (steps[j] - steps[j - 1]);
+      if (s >= peak) {
+        m = s == peak ? 0 : decay * m + (previous - eta);
+        s1 += eta;
+        s2 += m;
+      }
+      previous = eta;
+      if (s % stride == 0 || s == last) {
+        int cell = (int) ((s + stride - 1) / stride);
+        forward[cell] = s1;
+        annealing[cell] = s2;
+      }
     }
-    int peak = 1;
-    for (int s = 1; s <= last; s++) {
-      peak = eta[s] > eta[peak] ? s : peak;
-    }
-    double[] forward = new double[eta.length];
-    double[] annealing = new double[eta.length];
-    double m = 0;
-    for (int s = peak; s <= last; s++) {
-      m = s == peak ? 0 : decay * m + (eta[s - 1] - eta[s]);
-      forward[s] = forward[s - 1] + eta[s];
-      annealing[s] = annealing[s - 1] + m;
-    }
-    return new LrSchedule(peak, forward, annealing);
+    return new LrSchedule(peak, last, stride, forward, annealing);
   }
 
   /** Last step the schedule covers. */
   public long lastStep() {
-    return forward.length - 1;
+    return last;
   }
 
   /** Step of the peak learning rate, where both areas start. */
@@ -116,7 +137,7 @@ public final class LrSchedule {
    * @throws IllegalArgumentException if the step is outside 1..{@link #lastStep()}
    */
   public double forwardArea(long step) {
-    return forward[index(step)];
+    return at(forward, step);
   }
 
   /**
@@ -125,15 +146,25 @@ public final class LrSchedule {
    * @throws IllegalArgumentException if the step is outside 1..{@link #lastStep()}
    */
   public double annealingArea(long step) {
-    return annealing[index(step)];
+    return at(annealing, step);
   }
 
-  private int index(long step) {
+  /** The area at {@code step}: exact on the stored steps, linear between them. */
+  private double at(double[] area, long step) {
     if (step < 1 || step > lastStep()) {
       throw new IllegalArgumentException(
           "step must be in 1.." + lastStep() + " (the schedule's steps): " + step);
     }
-    return (int) step;
+    if (stride == 1) {
+      return area[(int) step];
+    }
+    int cell = (int) (step / stride);
+    long from = (long) cell * stride;
+    if (from == step) {
+      return area[cell];
+    }
+    long to = Math.min((long) (cell + 1) * stride, last);
+    return area[cell] + (area[cell + 1] - area[cell]) * (step - from) / (double) (to - from);
   }
 
   @Override

@@ -1,12 +1,21 @@
 package dev.scalewatch.laws.fit;
 
+import org.hipparchus.distribution.continuous.TDistribution;
+import org.hipparchus.linear.Array2DRowRealMatrix;
+import org.hipparchus.linear.RealMatrix;
+import org.hipparchus.linear.SingularValueDecomposition;
+
 /**
  * Fits {@link ScheduleFit}, Tissue et al.'s (2024) learning-rate-annealing law, to a run's loss by
  * least squares in loss units. Given {@code alpha} the law is linear in {@code L0, A, C}, so {@code
  * alpha} is searched (200 values log-spaced over [0.01, 3], then golden-section refinement around
  * the best) and the other three are solved for each. {@code C} is kept >= 0 (annealing lowers the
  * loss); if the points show no annealing yet it is 0 and the fit says so. Points before the
- * learning-rate peak (the warm-up) are left out. Stateless and thread-safe.
+ * learning-rate peak (the warm-up) are left out. The covariance of the four parameters comes from
+ * the Jacobian at the optimum (pseudo-inverse, so a flat direction gives a wide band rather than a
+ * failure). {@link #refit} warm-starts from a previous fit: {@code alpha} is searched on 20 values
+ * within a factor 2 of the previous one, and the full search runs only when the best lies at the
+ * edge of that bracket. Stateless and thread-safe.
  */
 public final class ScheduleFitter {
 
@@ -24,6 +33,21 @@ public final class ScheduleFitter {
    *     the schedule, or fewer than 5 points lie after the learning-rate peak
    */
   public ScheduleFit fit(long[] steps, double[] losses, LrSchedule schedule) {
+    return fit(steps, losses, schedule, 0);
+  }
+
+  /**
+   * As {@link #fit}, warm-started from {@code previousAlpha}, the {@code alpha} of a fit of the
+   * same run on fewer points (not > 0: a cold fit).
+   *
+   * @throws IllegalArgumentException as {@link #fit}
+   */
+  public ScheduleFit refit(
+      long[] steps, double[] losses, LrSchedule schedule, double previousAlpha) {
+    return fit(steps, losses, schedule, previousAlpha);
+  }
+
+  private ScheduleFit fit(long[] steps, double[] losses, LrSchedule schedule, double warmAlpha) {
     if (steps.length != losses.length) {
       throw new IllegalArgumentException(
           "scheduleFit needs one loss per step: " + steps.length + " != " + losses.length);
@@ -60,24 +84,93 @@ public final class ScheduleFitter {
     }
     boolean annealing = maxS2 > NO_ANNEALING * schedule.forwardArea(last);
     Curve p = new Curve(s1, s2, y, annealing);
-    double best = ALPHA_MIN;
+    double alpha = Double.NaN;
+    if (warmAlpha > 0) {
+      alpha = search(p, warmAlpha / 2, warmAlpha * 2, 20, true);
+    }
+    if (Double.isNaN(alpha)) {
+      alpha = search(p, ALPHA_MIN, ALPHA_MAX, GRID, false);
+    }
+    double[] coef = p.solve(alpha);
+    double sigma = Math.sqrt(p.cost(alpha) / (n - 4));
+    boolean withC = coef[2] > 0;
+    double[][] cov = covariance(s1, s2, coef, alpha, withC, sigma);
+    double quantile = new TDistribution(n - (withC ? 4 : 3)).inverseCumulativeProbability(0.975);
+    return new ScheduleFit(
+        coef[0], coef[1], alpha, coef[2], sigma, n, last, annealing, schedule, cov, quantile);
+  }
+
+  /**
+   * Best alpha on a log grid of {@code grid} values over [lo, hi] refined by golden section; NaN
+   * when {@code warm} and the best lies at an edge of the bracket that is not a global bound.
+   */
+  private static double search(Curve p, double lo, double hi, int grid, boolean warm) {
+    lo = Math.max(lo, ALPHA_MIN);
+    hi = Math.min(hi, ALPHA_MAX);
+    double best = lo;
     double bestCost = Double.POSITIVE_INFINITY;
-    for (int g = 0; g < GRID; g++) {
-      double alpha = ALPHA_MIN * Math.pow(ALPHA_MAX / ALPHA_MIN, g / (double) (GRID - 1));
+    int at = 0;
+    for (int g = 0; g < grid; g++) {
+      double alpha = lo * Math.pow(hi / lo, g / (double) (grid - 1));
       double cost = p.cost(alpha);
       if (cost < bestCost) {
         bestCost = cost;
         best = alpha;
+        at = g;
       }
     }
-    double ratio = Math.pow(ALPHA_MAX / ALPHA_MIN, 1.0 / (GRID - 1));
-    double alpha = p.golden(best / ratio, best * ratio);
-    if (!(p.cost(alpha) <= bestCost)) {
-      alpha = best;
+    if (warm
+        && ((at == 0 && lo > ALPHA_MIN) || (at == grid - 1 && hi < ALPHA_MAX))
+        && Double.isFinite(bestCost)) {
+      return Double.NaN;
     }
-    double[] coef = p.solve(alpha);
-    double sigma = Math.sqrt(p.cost(alpha) / (n - 4));
-    return new ScheduleFit(coef[0], coef[1], alpha, coef[2], sigma, n, last, annealing, schedule);
+    if (!Double.isFinite(bestCost)) {
+      return warm ? Double.NaN : best;
+    }
+    double ratio = Math.pow(hi / lo, 1.0 / (grid - 1));
+    double alpha = p.golden(Math.max(lo, best / ratio), Math.min(hi, best * ratio));
+    return p.cost(alpha) <= bestCost ? alpha : best;
+  }
+
+  /** sigma^2 (J^T J)^+ over (L0, A, alpha, C); C's row and column 0 when it was held at 0. */
+  private static double[][] covariance(
+      double[] s1, double[] s2, double[] coef, double alpha, boolean withC, double sigma) {
+    int k = withC ? 4 : 3;
+    double[][] jtj = new double[k][k];
+    double[] g = new double[k];
+    for (int i = 0; i < s1.length; i++) {
+      double pw = Math.pow(s1[i], -alpha);
+      g[0] = 1;
+      g[1] = pw;
+      g[2] = -coef[1] * Math.log(s1[i]) * pw;
+      if (withC) {
+        g[3] = -s2[i];
+      }
+      for (int r = 0; r < k; r++) {
+        for (int c = 0; c < k; c++) {
+          jtj[r][c] += g[r] * g[c];
+        }
+      }
+    }
+    // scale the columns so the pseudo-inverse's tolerance is relative to each parameter
+    double[] scale = new double[k];
+    for (int r = 0; r < k; r++) {
+      scale[r] = jtj[r][r] > 0 ? 1 / Math.sqrt(jtj[r][r]) : 1;
+    }
+    RealMatrix m = new Array2DRowRealMatrix(k, k);
+    for (int r = 0; r < k; r++) {
+      for (int c = 0; c < k; c++) {
+        m.setEntry(r, c, jtj[r][c] * scale[r] * scale[c]);
+      }
+    }
+    RealMatrix inv = new SingularValueDecomposition(m).getSolver().getInverse();
+    double[][] cov = new double[4][4];
+    for (int r = 0; r < k; r++) {
+      for (int c = 0; c < k; c++) {
+        cov[r][c] = sigma * sigma * inv.getEntry(r, c) * scale[r] * scale[c];
+      }
+    }
+    return cov;
   }
 
   /** The points of one fit; {@code solve} gives L0, A, C for a given alpha. */

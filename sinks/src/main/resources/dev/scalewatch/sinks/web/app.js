@@ -128,7 +128,9 @@ const RunView = {
     const own = alerts.filter((a) => a.run_id === run);
     if (own.some((a) => a.kind === "STALL" && a.state === "FIRING")) summary.status = "STALLED";
     this.metrics = metrics.slice().sort((a, b) => (b.metric.includes("loss") - a.metric.includes("loss")) || a.metric.localeCompare(b.metric)).slice(0, 6);
-    this.fits = fits.filter((f) => f.scope === "RUN");
+    // a schedule-aware fit (form lr_annealing*, it knows the warm-down) before the learning curve of its metric
+    const plain = (f) => (f.form.startsWith("lr_annealing") ? 0 : 1);
+    this.fits = fits.filter((f) => f.scope === "RUN").sort((a, b) => plain(a) - plain(b));
     const fact = (label, value) => h("div", {}, label, h("b", {}, value));
     const lossFit = this.fits.find((f) => f.metric.includes("loss"));
     const forecast = lossFit && lossFit.band.length ? lossFit.band[lossFit.band.length - 1] : null;

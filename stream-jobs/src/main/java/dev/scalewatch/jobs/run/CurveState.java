@@ -19,6 +19,14 @@ public class CurveState {
   public double warmRmsle;
   public long sequence;
 
+  /** Newest value offered, kept in the sample or not. */
+  public double lastValue;
+
+  /** Warm start of the last schedule-aware fit ({@code alpha}; 0: none yet) and its sequence. */
+  public double scheduleAlpha;
+
+  public long scheduleSequence;
+
   /** Whether points arrived since the last fit. */
   public boolean dirty;
 

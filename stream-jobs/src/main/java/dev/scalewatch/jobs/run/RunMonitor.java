@@ -6,6 +6,8 @@ import dev.scalewatch.jobs.fit.FitRecords;
 import dev.scalewatch.laws.Metric;
 import dev.scalewatch.laws.fit.Fit;
 import dev.scalewatch.laws.fit.Fitter;
+import dev.scalewatch.laws.fit.PlannedSchedule;
+import dev.scalewatch.laws.fit.ScheduleFitter;
 import dev.scalewatch.laws.run.LossWatch;
 import dev.scalewatch.laws.run.LossWatchState;
 import dev.scalewatch.laws.run.RunEvent;
@@ -52,6 +54,17 @@ import org.slf4j.LoggerFactory;
  *   <li>Learning curve: loss against steps, refitted at most once per {@code fitIntervalMillis}
  *       (warm), emitted on {@link #FITS} with its band up to the run's planned steps (planned
  *       tokens / tokens per step) when both are known: the forecast of the final loss.
+ *   <li>Schedule-aware forecast: when the run logs its learning rate (the first metric matching
+ *       {@code lrMetrics}, kept as a bounded sample like a curve), each loss curve is also fitted
+ *       with Tissue et al.'s learning-rate-annealing law through the logged rate and the planned
+ *       schedule of the run's {@code lr_*} hyperparameters ({@link PlannedSchedule}), and emitted
+ *       on {@link #FITS} under the curve's key plus {@code /lr_annealing} (form {@code
+ *       lr_annealing}, or {@code lr_annealing_lr_held} without a plan: the last logged rate held to
+ *       the planned end); see {@link ScheduleForecast}.
+ *   <li>A downward LEVEL_SHIFT that follows a fall of the logged learning rate to below 90% of its
+ *       value 1,000 steps before the shift (a step schedule's drop, a warm-down) is the schedule's
+ *       doing: counted ({@code shiftsExplainedBySchedule}), not raised; see {@link
+ *       ScheduleForecast#fellBefore}. Runs that log no learning rate are judged as before.
  * </ul>
  *
  * <p>Alerts go to the main output. A point older than the watermark is late: used all the same and
@@ -70,6 +83,7 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
   private final long fitIntervalMillis;
   private final String lossMetrics;
   private final LossWatch watch;
+  private final String lrMetrics;
 
   private transient ValueState<RunState> run;
   private transient MapState<String, LossWatchState> watches;
@@ -80,13 +94,29 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
   private transient Counter latePoints;
   private transient Counter blips;
   private transient Counter fitsSkipped;
+  private transient ValueState<CurveState> lr;
+  private transient Pattern lrPattern;
+  private transient ScheduleFitter scheduleFitter;
+  private transient Counter scheduleFitsSkipped;
+  private transient Counter shiftsExplained;
 
+  /** A monitor taking metrics named as {@link ScheduleForecast#LR_METRICS} as the learning rate. */
   public RunMonitor(
       long stallGapMillis, long fitIntervalMillis, String lossMetrics, LossWatch watch) {
+    this(stallGapMillis, fitIntervalMillis, lossMetrics, watch, ScheduleForecast.LR_METRICS);
+  }
+
+  public RunMonitor(
+      long stallGapMillis,
+      long fitIntervalMillis,
+      String lossMetrics,
+      LossWatch watch,
+      String lrMetrics) {
     this.stallGapMillis = stallGapMillis;
     this.fitIntervalMillis = fitIntervalMillis;
     this.lossMetrics = lossMetrics;
     this.watch = watch;
+    this.lrMetrics = lrMetrics;
   }
 
   @Override
@@ -107,6 +137,11 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
     latePoints = metrics.counter("latePoints");
     blips = metrics.counter("blips");
     fitsSkipped = metrics.counter("fitsSkipped");
+    lr = rc.getState(new ValueStateDescriptor<>("lr", TypeInformation.of(CurveState.class)));
+    lrPattern = Pattern.compile(lrMetrics);
+    scheduleFitter = new ScheduleFitter();
+    scheduleFitsSkipped = metrics.counter("scheduleFitsSkipped");
+    shiftsExplained = metrics.counter("shiftsExplainedBySchedule");
   }
 
   @Override
@@ -153,6 +188,18 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
         ctx.timerService().registerProcessingTimeTimer(st.fitAt);
       }
       curves.put(metric, curve);
+    } else if (ScheduleForecast.isLearningRate(lrPattern, metric)
+        && (st.lrMetric == null || st.lrMetric.equals(metric))
+        && point.getValue() >= 0
+        && Double.isFinite(point.getValue())) {
+      st.lrMetric = metric;
+      CurveState rates = lr.value();
+      if (rates == null) {
+        rates = new CurveState();
+      }
+      rates.lastValue = point.getValue();
+      LearningCurve.add(rates, point.getStep(), point.getValue());
+      lr.update(rates);
     }
     run.update(st);
   }
@@ -161,6 +208,7 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
   public void processElement2(Run record, Context ctx, Collector<Alert> out) throws Exception {
     RunState st = stateOf(record.getProject(), record.getRunId());
     st.plannedTokens = record.getPlannedTokens() == null ? 0 : record.getPlannedTokens();
+    ScheduleForecast.keepPlan(st, record.getHyperparameters());
     RunStatus status = record.getStatus();
     st.ended =
         status == RunStatus.FINISHED || status == RunStatus.FAILED || status == RunStatus.KILLED;
@@ -233,50 +281,81 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
   }
 
   private void refitCurves(OnTimerContext ctx, RunState st) throws Exception {
+    double plannedSteps =
+        st.plannedTokens > 0 && st.tokensPerStep > 0 ? st.plannedTokens / st.tokensPerStep : 0;
+    CurveState rates = lr.value();
     for (var entry : curves.entries()) {
       CurveState curve = entry.getValue();
       if (!curve.dirty) {
         continue;
       }
-      Fit fit;
-      try {
-        fit = LearningCurve.fit(curve, fitter);
-      } catch (RuntimeException e) {
-        fitsSkipped.inc();
-        log.debug(
-            "No learning-curve fit for {} {}: {}",
-            ctx.getCurrentKey(),
-            entry.getKey(),
-            e.getMessage());
-        continue;
+      fitLearningCurve(ctx, st, entry.getKey(), curve, plannedSteps);
+      if (rates != null) {
+        fitSchedule(ctx, st, entry.getKey(), curve, rates, plannedSteps);
       }
-      if (fit == null) {
-        continue;
-      }
-      curve.sequence++;
       curves.put(entry.getKey(), curve);
-      double plannedSteps =
-          st.plannedTokens > 0 && st.tokensPerStep > 0 ? st.plannedTokens / st.tokensPerStep : 0;
-      FitRecords.Subject subject =
-          new FitRecords.Subject(
-              FitScope.RUN,
-              ctx.getCurrentKey() + "/" + entry.getKey() + "/steps",
-              st.project,
-              st.runId,
-              null,
-              entry.getKey(),
-              "steps");
-      ctx.output(
-          FITS,
-          FitRecords.toRecord(
-              subject,
-              fit,
-              Metric.lowerIsBetter(),
-              Math.max(plannedSteps, fit.xMax()),
-              curve.sequence,
-              st.lastEventTime,
-              null));
     }
+  }
+
+  private void fitLearningCurve(
+      OnTimerContext ctx, RunState st, String metric, CurveState curve, double plannedSteps) {
+    Fit fit;
+    try {
+      fit = LearningCurve.fit(curve, fitter);
+    } catch (RuntimeException e) {
+      fitsSkipped.inc();
+      log.debug("No learning-curve fit for {} {}: {}", ctx.getCurrentKey(), metric, e.getMessage());
+      return;
+    }
+    if (fit == null) {
+      return;
+    }
+    curve.sequence++;
+    FitRecords.Subject subject =
+        new FitRecords.Subject(
+            FitScope.RUN,
+            ctx.getCurrentKey() + "/" + metric + "/steps",
+            st.project,
+            st.runId,
+            null,
+            metric,
+            "steps");
+    ctx.output(
+        FITS,
+        FitRecords.toRecord(
+            subject,
+            fit,
+            Metric.lowerIsBetter(),
+            Math.max(plannedSteps, fit.xMax()),
+            curve.sequence,
+            st.lastEventTime,
+            null));
+  }
+
+  private void fitSchedule(
+      OnTimerContext ctx,
+      RunState st,
+      String metric,
+      CurveState curve,
+      CurveState rates,
+      double plannedSteps) {
+    ScheduleForecast.Forecast forecast;
+    try {
+      PlannedSchedule plan = ScheduleForecast.plan(st);
+      forecast = ScheduleForecast.fit(curve, rates, plan, plannedSteps, scheduleFitter);
+    } catch (RuntimeException e) {
+      scheduleFitsSkipped.inc();
+      log.debug("No lr_annealing fit for {} {}: {}", ctx.getCurrentKey(), metric, e.getMessage());
+      return;
+    }
+    if (forecast == null) {
+      return;
+    }
+    curve.scheduleSequence++;
+    ctx.output(
+        FITS,
+        ScheduleFitRecord.toRecord(
+            ctx.getCurrentKey(), st, metric, forecast, curve.scheduleSequence));
   }
 
   private void onEvent(
@@ -331,23 +410,28 @@ public final class RunMonitor extends KeyedCoProcessFunction<String, MetricPoint
             out);
         alerts.resolveAll("spike/" + where, eventTime, "superseded by divergence", out);
       }
-      case LEVEL_SHIFT ->
-          alerts.fire(
-              alert(
-                  "level-shift/" + where + e.startStep(),
-                  AlertKind.LEVEL_SHIFT,
-                  Severity.INFO,
-                  st,
-                  metric,
-                  String.format(
-                      Locale.ROOT,
-                      "%s moved to %sx its level from step %d",
-                      metric,
-                      Alerts.num(e.ratio()),
-                      e.startStep()),
-                  e,
-                  eventTime),
-              out);
+      case LEVEL_SHIFT -> {
+        if (e.ratio() < 1 && ScheduleForecast.fellBefore(lr.value(), e.startStep(), e.step())) {
+          shiftsExplained.inc();
+          return;
+        }
+        alerts.fire(
+            alert(
+                "level-shift/" + where + e.startStep(),
+                AlertKind.LEVEL_SHIFT,
+                Severity.INFO,
+                st,
+                metric,
+                String.format(
+                    Locale.ROOT,
+                    "%s moved to %sx its level from step %d",
+                    metric,
+                    Alerts.num(e.ratio()),
+                    e.startStep()),
+                e,
+                eventTime),
+            out);
+      }
       case PLATEAU ->
           alerts.fire(
               alert(

@@ -11,6 +11,14 @@ public class RunState {
   /** Tokens per step from the newest point that logged tokens; 0 when unknown. */
   public double tokensPerStep;
 
+  /** The lr_* keys of the run's hyperparameters and their values (the planned schedule). */
+  public String[] lrPlanKeys = new String[0];
+
+  public String[] lrPlanValues = new String[0];
+
+  /** The metric taken as the run's learning rate (the first that matched); null: none yet. */
+  public String lrMetric;
+
   /** Whether the run record says the run ended (FINISHED, FAILED, KILLED). */
   public boolean ended;
 

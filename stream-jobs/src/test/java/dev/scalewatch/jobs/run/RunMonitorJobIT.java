@@ -70,12 +70,28 @@ class RunMonitorJobIT {
           continue;
         }
         points.add(point(run, step, value));
+        if (r == 0) {
+          double lr =
+              step <= 20 ? 1e-3 * step / 20 : step <= 200 ? 1e-3 : 1e-3 * (300 - step) / 100;
+          points.add(MetricPoint.newBuilder(point(run, step, lr)).setMetric("optim/lr").build());
+        }
       }
     }
     List<Run> runs = new ArrayList<>();
     for (int r = 0; r < RUNS; r++) {
       runs.add(run("run-" + r, r == 3 ? RunStatus.RUNNING : RunStatus.FINISHED));
     }
+    runs.set(
+        0,
+        Run.newBuilder(runs.get(0))
+            .setHyperparameters(
+                java.util.Map.of(
+                    "lr_schedule", "wsd",
+                    "lr_max", "1e-3",
+                    "lr_warmup_steps", "20",
+                    "lr_decay_start", "200",
+                    "lr_total_steps", "300"))
+            .build());
 
     CollectingSink.clear();
     var env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
@@ -124,6 +140,15 @@ class RunMonitorJobIT {
             .distinct()
             .toList();
     assertThat(fitted).hasSize(RUNS);
+    assertThat(
+            CollectingSink.values().stream()
+                .filter(Fit.class::isInstance)
+                .map(Fit.class::cast)
+                .filter(f -> f.getForm().equals(ScheduleForecast.FORM))
+                .map(Fit::getKey)
+                .distinct())
+        .as("only the run that logs its learning rate gets the schedule-aware fit")
+        .containsExactly("p/run-0/train/loss/steps/lr_annealing");
   }
 
   static List<Alert> alerts(AlertKind kind) {

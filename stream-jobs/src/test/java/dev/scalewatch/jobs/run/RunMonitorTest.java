@@ -31,13 +31,20 @@ class RunMonitorTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness =
+    harness = harness(STALL_GAP, FIT_INTERVAL);
+  }
+
+  /** A monitor of metrics named like loss with the default watch, at processing time 0. */
+  static KeyedTwoInputStreamOperatorTestHarness<String, MetricPoint, Run, Alert> harness(
+      long stallGap, long fitInterval) throws Exception {
+    var h =
         ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-            new RunMonitor(STALL_GAP, FIT_INTERVAL, "(?i).*loss.*", LossWatch.defaults()),
+            new RunMonitor(stallGap, fitInterval, "(?i).*loss.*", LossWatch.defaults()),
             new RunMonitorJob.PointRunKey(),
             new RunMonitorJob.RunKey(),
             Types.STRING);
-    harness.setProcessingTime(0);
+    h.setProcessingTime(0);
+    return h;
   }
 
   @AfterEach
