@@ -211,7 +211,10 @@ class ClusterRolesIT {
                 0)) {
           Fit fit = record.value();
           if (fit.getProject().equals(project) && fit.getScope() == FitScope.SWEEP) {
-            newest.merge(fit.getKey(), fit, (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
+            newest.merge(
+                fit.getKey().substring(project.length() + 1),
+                fit,
+                (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
           }
         }
         if (!newest.equals(last)) {
