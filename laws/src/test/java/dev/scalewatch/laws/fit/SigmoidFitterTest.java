@@ -54,6 +54,63 @@ class SigmoidFitterTest {
     assertThat(narrower).as("next-size bands narrower than 0.9").isGreaterThan(sweeps * 95 / 100);
   }
 
+  /**
+   * As above with the floor not given ({@link SigmoidFitter#forUnknownChance}): true floor 0.05
+   * (noise 0.03, so the lowest point often lies below it), fitted within [0, lowest score].
+   */
+  @Test
+  void shouldStillCoverTheJumpWhenTheFloorIsFittedOn5PointSweeps() {
+    SigmoidFitter unknown = SigmoidFitter.forUnknownChance(1);
+    Random r = new Random(11);
+    int sweeps = 300;
+    int midpoint = 0;
+    int nextSize = 0;
+    int narrower = 0;
+    double t1 = Math.log(1e8);
+    double t5 = Math.log(3e10);
+    for (int s = 0; s < sweeps; s++) {
+      double ceiling = 0.5 + 0.4 * r.nextDouble();
+      double k = 2 + 4 * r.nextDouble();
+      double m = t1 + (t5 - t1) * r.nextDouble();
+      double[] x = new double[5];
+      double[] y = new double[5];
+      for (int i = 0; i < 5; i++) {
+        double t = t1 + (t5 - t1) * i / 4;
+        x[i] = Math.exp(t);
+        y[i] = 0.05 + (ceiling - 0.05) / (1 + Math.exp(-k * (t - m))) + 0.03 * r.nextGaussian();
+      }
+      SigmoidFit fit = unknown.fit(x, y);
+      midpoint += fit.midpoint().covers(Math.exp(m)) ? 1 : 0;
+      double tNext = t5 + (t5 - t1) / 4;
+      double yNext =
+          0.05 + (ceiling - 0.05) / (1 + Math.exp(-k * (tNext - m))) + 0.03 * r.nextGaussian();
+      Band next = fit.band(Math.exp(tNext));
+      nextSize += next.contains(yNext) ? 1 : 0;
+      narrower += next.upper() - next.lower() < 0.9 ? 1 : 0;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "sigmoid (floor fitted) 95%% coverage on 5-point sweeps: midpoint %.3f, next size %.3f,"
+            + " next-size band narrower than 0.9 in %.3f%n",
+        midpoint / (double) sweeps,
+        nextSize / (double) sweeps,
+        narrower / (double) sweeps);
+    assertThat(midpoint / (double) sweeps).as("coverage of the midpoint").isBetween(0.9, 0.99);
+    assertThat(nextSize / (double) sweeps).as("coverage of the next size").isBetween(0.9, 1.0);
+    assertThat(narrower).as("next-size bands narrower than 0.9").isGreaterThan(sweeps * 9 / 10);
+  }
+
+  @Test
+  void shouldFitTheFloorBetweenZeroAndTheLowestScore() {
+    double[] x = {1e8, 3e8, 1e9, 3e9, 1e10, 3e10};
+    double[] y = {0.251, 0.249, 0.252, 0.40, 0.70, 0.80};
+    SigmoidFit fit = SigmoidFitter.forUnknownChance(1).fit(x, y);
+    assertThat(fit.floor()).isBetween(0.2, 0.2491);
+    assertThat(fit.xMin()).isEqualTo(1e8, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(fit.xMax()).isEqualTo(3e10, org.assertj.core.data.Offset.offset(1e2));
+    assertThat(SigmoidFitter.forAccuracy(0).fit(x, y).floor()).isZero();
+  }
+
   @Test
   void shouldPutTheJumpOfGptNeoJTwoDigitAdditionBetween2_7BAnd6B() {
     double[] x = {1.25e8, 1.3e9, 2.7e9, 6.05e9, 2e10};
