@@ -171,6 +171,34 @@ class SweepSigmoidTest {
     assertThat(broken.get(0).getFitSequence()).isEqualTo(sequence);
   }
 
+  /**
+   * The sigmoid law survives a restore (the law cache is not state): after a snapshot and a restart
+   * from it, a point far below the band still breaks it.
+   */
+  @Test
+  void shouldStillBreakTheSigmoidAfterARestore() throws Exception {
+    double[] sizes = {1e8, 3e8, 9e8, 2.7e9, 8.1e9, 2.43e10};
+    for (double x : sizes) {
+      sendAndSettle("fam", "add2", x, truth(x));
+    }
+    assertThat(lastFit("add2").getForm()).isEqualTo("sigmoid");
+    var snapshot = harness.snapshot(1, now);
+    harness.close();
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+                new SweepFitter(COALESCE, SETTLE, 10, new java.util.HashMap<>())),
+            p -> p.sweepKey,
+            org.apache.flink.api.common.typeinfo.Types.STRING);
+    harness.setProcessingTime(now);
+    harness.initializeState(snapshot);
+    harness.open();
+
+    sendAndSettle("fam", "add2", 7.29e10, 0.3);
+    assertThat(alerts(AlertKind.LAW_BROKEN)).hasSize(1);
+    assertThat(alerts(AlertKind.LAW_BROKEN).get(0).getEvidence()).contains("OUTSIDE");
+  }
+
   /** GPT-Neo/J 2-digit addition against parameters, as the shipped ObsScaling file has it. */
   static double[][] obsScaling(String family, String task) throws Exception {
     List<double[]> rows = new ArrayList<>();
