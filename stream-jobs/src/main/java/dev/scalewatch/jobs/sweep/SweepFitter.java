@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * {@code settleMillis} without new points a key whose last fit was warm gets a full selection, so
  * its final fit depends only on its final points, not on how they were batched.
  *
+ * <p>A bounded score ({@link Orientation}: higher is better, bound 1 or 100) with {@link
+ * SigmoidLaw#MIN_POINTS} to {@link SigmoidLaw#MAX_POINTS} points on a cross-run axis also gets a
+ * sigmoid in ln x, refitted in full each time (a few to 40 ms); it is the published law when it
+ * fits at least as well in score units ({@link SigmoidLaw#betterThan}), and the law-broken and
+ * forecast-miss checks then use its band.
+ *
  * <p>Emits a {@code Fit} record when the law changes materially, and on the {@link #ALERTS} side
  * output: EMERGENCE (a score near its floor that jumps between two sizes; on the {@code params}
  * axis only, so one task raises one alert), FORECAST_MISS (a run on the worse side of its sweep's
