@@ -21,7 +21,13 @@ public final class SigmoidFit {
   private final double noise;
   private final double sigma;
   private final int points;
+  private final double xMin;
   private final double xMax;
+  // The grid points within the threshold, for the bands: k, m and the ceiling range over floor.
+  private final double[] insideK;
+  private final double[] insideM;
+  private final double[] insideCLo;
+  private final double[] insideCHi;
   private final Parameter midpoint;
   private final Parameter ceilingParameter;
   private final Parameter steepness;
@@ -38,6 +44,7 @@ public final class SigmoidFit {
       double noise,
       double sigma,
       int points,
+      double xMin,
       double xMax) {
     this.floor = floor;
     this.bound = bound;
@@ -52,7 +59,9 @@ public final class SigmoidFit {
     this.noise = noise;
     this.sigma = sigma;
     this.points = points;
+    this.xMin = xMin;
     this.xMax = xMax;
+    java.util.List<double[]> inside = new java.util.ArrayList<>();
     double mLo = Double.POSITIVE_INFINITY;
     double mHi = Double.NEGATIVE_INFINITY;
     double kLo = Double.POSITIVE_INFINITY;
@@ -72,8 +81,13 @@ public final class SigmoidFit {
         double[] c = ceilingRange(r);
         cLo = Math.min(cLo, floor + c[0]);
         cHi = Math.max(cHi, floor + c[1]);
+        inside.add(new double[] {ks[i], ms[j], c[0], c[1]});
       }
     }
+    insideK = inside.stream().mapToDouble(v -> v[0]).toArray();
+    insideM = inside.stream().mapToDouble(v -> v[1]).toArray();
+    insideCLo = inside.stream().mapToDouble(v -> v[2]).toArray();
+    insideCHi = inside.stream().mapToDouble(v -> v[3]).toArray();
     // The m grid is coarse next to the interval of 8 precise points: edges by bisection on the
     // profile min_k S(k, m).
     mLo = edge(mLo, -1);
@@ -167,9 +181,24 @@ public final class SigmoidFit {
     return steepness;
   }
 
-  /** The given floor (chance). */
+  /** The floor (chance): given, or fitted ({@link SigmoidFitter#forUnknownChance}). */
   public double floor() {
     return floor;
+  }
+
+  /** The best possible score (the ceiling's upper limit). */
+  public double bound() {
+    return bound;
+  }
+
+  /** Smallest x fitted. */
+  public double xMin() {
+    return xMin;
+  }
+
+  /** Largest x fitted; bands beyond it are extrapolations. */
+  public double xMax() {
+    return xMax;
   }
 
   /** Residual standard deviation of the scores (over {@code n - 3} degrees of freedom). */
@@ -200,17 +229,10 @@ public final class SigmoidFit {
     double t = Math.log(x);
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    for (double kk : ks) {
-      for (double mm : ms) {
-        double[] r = surface.at(kk, mm);
-        if (r[4] > threshold) {
-          continue;
-        }
-        double s = SigmoidFitter.Surface.sigmoid(kk * (t - mm));
-        double[] c = ceilingRange(r);
-        lo = Math.min(lo, floor + c[0] * s);
-        hi = Math.max(hi, floor + c[1] * s);
-      }
+    for (int i = 0; i < insideK.length; i++) {
+      double s = SigmoidFitter.Surface.sigmoid(insideK[i] * (t - insideM[i]));
+      lo = Math.min(lo, floor + insideCLo[i] * s);
+      hi = Math.max(hi, floor + insideCHi[i] * s);
     }
     double y = predict(x);
     lo = Math.min(lo, y);

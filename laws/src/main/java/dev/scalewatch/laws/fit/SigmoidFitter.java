@@ -35,10 +35,14 @@ public final class SigmoidFitter {
   static final double K_MIN = 0.2;
   static final double K_MAX = 60;
 
+  /** Floor candidates, evenly from 0 to the lowest score, when the floor is fitted. */
+  static final int FLOOR_GRID = 11;
+
   private final double floor;
   private final double bound;
   private final double level;
   private final double minStderr;
+  private final boolean fitFloor;
 
   /**
    * A fitter.
@@ -52,6 +56,11 @@ public final class SigmoidFitter {
    *     {@code minStderr} is negative
    */
   public SigmoidFitter(double floor, double bound, double level, double minStderr) {
+    this(floor, bound, level, minStderr, false);
+  }
+
+  private SigmoidFitter(
+      double floor, double bound, double level, double minStderr, boolean fitFloor) {
     if (!(floor < bound) || !Double.isFinite(floor) || !Double.isFinite(bound)) {
       throw new IllegalArgumentException(
           "sigmoid.floor must be finite and below sigmoid.bound: " + floor + " >= " + bound);
@@ -66,11 +75,28 @@ public final class SigmoidFitter {
     this.bound = bound;
     this.level = level;
     this.minStderr = minStderr;
+    this.fitFloor = fitFloor;
   }
 
   /** A fitter for accuracy: floor {@code chance}, bound 1, 95%, minimum noise 0.005. */
   public static SigmoidFitter forAccuracy(double chance) {
     return new SigmoidFitter(chance, 1.0, 0.95, 0.005);
+  }
+
+  /**
+   * A fitter for a score in {@code [0, bound]} whose chance level is not known: the floor is fitted
+   * too, by least squares over {@value #FLOOR_GRID} candidates evenly from 0 to the lowest score (a
+   * score never rises from below its chance level). Intervals and bands are then conditional on the
+   * fitted floor (a nuisance parameter confined below the lowest point, e.g. within [0, 0.006] on
+   * GPT-Neo/J 2-digit addition). 95%, minimum noise {@code 0.005 * bound}.
+   *
+   * @throws IllegalArgumentException if {@code bound} is not finite and positive
+   */
+  public static SigmoidFitter forUnknownChance(double bound) {
+    if (!(bound > 0) || !Double.isFinite(bound)) {
+      throw new IllegalArgumentException("sigmoid.bound must be finite and > 0: " + bound);
+    }
+    return new SigmoidFitter(0, bound, 0.95, 0.005 * bound, true);
   }
 
   /**
@@ -120,7 +146,6 @@ public final class SigmoidFitter {
     double tMin = Arrays.stream(t).min().orElseThrow();
     double tMax = Arrays.stream(t).max().orElseThrow();
     double span = Math.max(tMax - tMin, 1e-6);
-    Surface s = new Surface(t, ys.clone(), w, floor, bound - floor);
     double mLo = tMin - span;
     double mHi = tMax + span;
     double[] ks = new double[K_GRID];
@@ -131,7 +156,22 @@ public final class SigmoidFitter {
     for (int j = 0; j < M_GRID; j++) {
       ms[j] = mLo + (mHi - mLo) * j / (M_GRID - 1);
     }
+    double fitted = floor;
+    Surface s = new Surface(t, ys.clone(), w, floor, bound - floor);
     double[] best = s.best(ks, ms);
+    if (fitFloor) {
+      double lowest = Math.min(bound, Math.max(0, Arrays.stream(ys).min().orElseThrow()));
+      for (int j = 1; j < FLOOR_GRID; j++) {
+        double candidate = lowest * j / (FLOOR_GRID - 1);
+        Surface cs = new Surface(t, ys.clone(), w, candidate, bound - candidate);
+        double[] cb = cs.best(ks, ms);
+        if (cb[2] < best[2]) {
+          fitted = candidate;
+          s = cs;
+          best = cb;
+        }
+      }
+    }
     int dof = n - 3;
     double sMin = best[2];
     double noiseFloor = stderr == null ? minStderr : 1.0;
@@ -148,7 +188,7 @@ public final class SigmoidFitter {
       noiseScale = Math.sqrt(sum / n);
     }
     return new SigmoidFit(
-        this.floor,
+        fitted,
         bound,
         level,
         s,
@@ -159,6 +199,7 @@ public final class SigmoidFitter {
         tq * Math.sqrt(s2) * noiseScale,
         Math.sqrt(sMin / dof) * (stderr == null ? 1.0 : noiseScale),
         n,
+        Math.exp(tMin),
         Math.exp(tMax));
   }
 

@@ -56,17 +56,10 @@ public final class FitRecords {
       long sequence,
       long newestEventTime,
       Double heldOutRmsle) {
-    return dev.scalewatch.schemas.Fit.newBuilder()
-        .setProject(subject.project())
-        .setRunId(subject.runId())
-        .setScope(subject.scope())
-        .setKey(subject.key())
-        .setMetric(subject.metric())
-        .setTask(subject.task())
-        .setXAxis(subject.axis())
+    return about(subject, sequence, newestEventTime)
         .setForm(fit.form().name())
         .setBreakCount(fit.form() instanceof Bnsl bnsl ? bnsl.breaks() : 0)
-        .setParameters(parameters(fit))
+        .setParameters(estimates(fit.parameters(), fit.level()))
         .setXMin(fit.xMin())
         .setXMax(fit.xMax())
         .setPointCount(fit.points())
@@ -75,10 +68,45 @@ public final class FitRecords {
         .setBand(band(fit, metric, Math.max(bandTo, fit.xMax())))
         .setBreaks(breaks(fit))
         .setFitDurationMicros(fit.durationNanos() / 1000)
+        .build();
+  }
+
+  /**
+   * The record of a sigmoid law (form {@value SigmoidLaw#FORM}): its parameters with their profile
+   * intervals and its prediction band in score units, up to {@code bandTo}.
+   */
+  public static dev.scalewatch.schemas.Fit toRecord(
+      Subject subject, SigmoidLaw law, double bandTo, long sequence, long newestEventTime) {
+    var fit = law.fit();
+    return about(subject, sequence, newestEventTime)
+        .setForm(SigmoidLaw.FORM)
+        .setBreakCount(0)
+        .setParameters(estimates(law.parameters(), fit.level()))
+        .setXMin(fit.xMin())
+        .setXMax(fit.xMax())
+        .setPointCount(fit.points())
+        .setErrorInSample(law.rmseLog10Error())
+        .setErrorOutOfSample(null)
+        .setBand(band(law::band, fit.xMin(), Math.max(bandTo, fit.xMax()), Metric.lowerIsBetter()))
+        .setBreaks(List.of())
+        .setFitDurationMicros(law.durationNanos() / 1000)
+        .build();
+  }
+
+  /** A record builder with what every record says besides the law. */
+  private static dev.scalewatch.schemas.Fit.Builder about(
+      Subject subject, long sequence, long newestEventTime) {
+    return dev.scalewatch.schemas.Fit.newBuilder()
+        .setProject(subject.project())
+        .setRunId(subject.runId())
+        .setScope(subject.scope())
+        .setKey(subject.key())
+        .setMetric(subject.metric())
+        .setTask(subject.task())
+        .setXAxis(subject.axis())
         .setSequence(sequence)
         .setEventTime(Instant.ofEpochMilli(newestEventTime))
-        .setFittedAt(Instant.now())
-        .build();
+        .setFittedAt(Instant.now());
   }
 
   /**
@@ -105,16 +133,16 @@ public final class FitRecords {
         .build();
   }
 
-  private static List<ParameterEstimate> parameters(Fit fit) {
+  private static List<ParameterEstimate> estimates(List<Parameter> parameters, double level) {
     List<ParameterEstimate> out = new ArrayList<>();
-    for (Parameter p : fit.parameters()) {
+    for (Parameter p : parameters) {
       out.add(
           ParameterEstimate.newBuilder()
               .setName(p.name())
               .setValue(p.value())
               .setInterval(
                   Double.isFinite(p.lower()) && Double.isFinite(p.upper())
-                      ? Alerts.interval(p.lower(), p.upper(), fit.level())
+                      ? Alerts.interval(p.lower(), p.upper(), level)
                       : null)
               .build());
     }
@@ -143,12 +171,18 @@ public final class FitRecords {
   }
 
   static List<BandPoint> band(Fit fit, Metric metric, double to) {
+    return band(fit::band, fit.xMin(), to, metric);
+  }
+
+  /** The band of {@code bandAt} (fitted orientation of {@code metric}) at log-spaced x. */
+  private static List<BandPoint> band(
+      java.util.function.DoubleFunction<Band> bandAt, double xMin, double to, Metric metric) {
     List<BandPoint> out = new ArrayList<>(BAND_POINTS);
-    double from = Math.log(fit.xMin());
+    double from = Math.log(xMin);
     double span = Math.log(to) - from;
     for (int i = 0; i < BAND_POINTS; i++) {
       double x = Math.exp(from + span * i / (BAND_POINTS - 1));
-      Band band = fit.band(x);
+      Band band = bandAt.apply(x);
       double a = metric.toObserved(band.lower());
       double b = metric.toObserved(band.upper());
       out.add(

@@ -2,6 +2,7 @@ package dev.scalewatch.jobs.sweep;
 
 import dev.scalewatch.jobs.alert.AlertBook;
 import dev.scalewatch.jobs.alert.Alerts;
+import dev.scalewatch.jobs.fit.SigmoidLaw;
 import dev.scalewatch.laws.Metric;
 import dev.scalewatch.laws.Series;
 import dev.scalewatch.laws.detect.Emergence;
@@ -12,7 +13,10 @@ import dev.scalewatch.laws.detect.LawBreak;
 import dev.scalewatch.laws.detect.LawBreakDetector;
 import dev.scalewatch.laws.detect.Transition;
 import dev.scalewatch.laws.detect.TransitionDetector;
+import dev.scalewatch.laws.fit.Band;
 import dev.scalewatch.laws.fit.Fit;
+import dev.scalewatch.laws.fit.Parameter;
+import dev.scalewatch.laws.fit.SigmoidFitter;
 import dev.scalewatch.laws.form.Bnsl;
 import dev.scalewatch.schemas.Alert;
 import dev.scalewatch.schemas.AlertKind;
@@ -42,6 +46,12 @@ final class SweepAlerts {
    */
   static final double MIN_LOG_DEVIATION = 0.01;
 
+  /**
+   * Smallest deviation of a score from a sigmoid's band, as a fraction of its bound (0.01 of
+   * accuracy), for a point to count as breaking it or missing it.
+   */
+  static final double MIN_SCORE_DEVIATION = 0.01;
+
   private final AlertBook alerts;
 
   SweepAlerts(AlertBook alerts) {
@@ -53,20 +63,44 @@ final class SweepAlerts {
       throws Exception {
     double[] xs = sorted.stream().mapToDouble(p -> p.x).toArray();
     double[] ys = sorted.stream().mapToDouble(p -> p.y).toArray();
-    Emergence e = EmergenceDetector.forBound(metric.bound()).detect(xs, ys);
+    Emergence e =
+        EmergenceDetector.forBound(metric.bound())
+            .detect(xs, ys, SigmoidFitter.forUnknownChance(metric.bound()));
     String id = "emergence/" + key;
     SweepPoint first = sorted.get(0);
     if (e.emergent()) {
+      // Where the jump is: the sigmoid's midpoint with its 95% profile interval; the two sizes
+      // around the jump (level 1) with fewer than 4 sizes up to the peak or an open interval.
+      Parameter at = e.jumpAt();
+      boolean closed = e.sigmoid() != null && at.lower() > 0 && Double.isFinite(at.upper());
+      double level = closed ? e.sigmoid().level() : 1.0;
+      if (!closed) {
+        at = new Parameter("xMid", Math.sqrt(e.xBefore() * e.xAfter()), e.xBefore(), e.xAfter());
+      }
       String summary =
           String.format(
               Locale.ROOT,
-              "%s %s of %s jumps by %s between %s and %s parameters",
+              "%s %s of %s jumps by %s between %s and %s parameters, midpoint %s [%s, %s] (%.0f%%)",
               first.task,
               first.metric,
               first.family,
               Alerts.num(e.jump()),
               Alerts.num(e.xBefore()),
-              Alerts.num(e.xAfter()));
+              Alerts.num(e.xAfter()),
+              Alerts.num(at.value()),
+              Alerts.num(at.lower()),
+              Alerts.num(at.upper()),
+              100 * level);
+      String sigmoid =
+          e.sigmoid() == null
+              ? "; no sigmoid (fewer than 4 sizes up to the peak): the jump lies between the two"
+                  + " sizes"
+              : String.format(
+                  Locale.ROOT,
+                  "; sigmoid in ln x up to the peak: floor %s, %s, %s",
+                  Alerts.num(e.sigmoid().floor()),
+                  e.sigmoid().ceiling(),
+                  e.sigmoid().midpoint());
       alerts.fire(
           Alerts.aboutSweep(
                   id,
@@ -77,11 +111,11 @@ final class SweepAlerts {
                   first.task,
                   first.metric,
                   summary,
-                  e.reason() + "; points (x, y): " + pointsText(sorted),
+                  e.reason() + sigmoid + "; points (x, y): " + pointsText(sorted),
                   st.newestEventTime)
               .setXAxis(first.axis)
-              .setPredictedX(e.xAfter())
-              .setPredictedXInterval(Alerts.interval(e.xBefore(), e.xAfter(), 1.0))
+              .setPredictedX(at.value())
+              .setPredictedXInterval(Alerts.interval(at.lower(), at.upper(), level))
               .build(),
           out);
     } else {
@@ -99,7 +133,6 @@ final class SweepAlerts {
       throws Exception {
     List<SweepPoint> beyond =
         usable.stream().filter(p -> p.x > previous.xMax() * (1 + 1e-9)).toList();
-    String id = "law-broken/" + key;
     if (beyond.isEmpty()) {
       return false;
     }
@@ -108,24 +141,73 @@ final class SweepAlerts {
             beyond.stream().mapToDouble(p -> p.x).toArray(),
             beyond.stream().mapToDouble(p -> metric.toFitted(p.y)).toArray());
     LawBreak check = LawBreakDetector.check(previous, fresh, 1);
-    long outside =
+    List<Seen> seen =
         check.deviations().stream()
-            .filter(d -> d.outside() && Math.abs(d.logResidual()) > MIN_LOG_DEVIATION)
-            .count();
-    SweepPoint first = usable.get(0);
-    if (2 * outside >= beyond.size() && outside > 0) {
+            .map(
+                d ->
+                    new Seen(
+                        d.x(),
+                        metric.toObserved(d.observed()),
+                        metric.toObserved(d.band().y()),
+                        metric.toObserved(d.band().lower()),
+                        metric.toObserved(d.band().upper()),
+                        d.outside() && Math.abs(d.logResidual()) > MIN_LOG_DEVIATION))
+            .toList();
+    return fireLawBroken(key, seen, usable.get(0), check.level(), st, out);
+  }
+
+  /**
+   * LAW_BROKEN against a sigmoid law: a point beyond its range outside its prediction band (score
+   * units) by more than {@link #MIN_SCORE_DEVIATION} of the bound counts, as for the other forms.
+   */
+  boolean checkSigmoidBroken(
+      String key, SigmoidLaw previous, List<SweepPoint> usable, SweepState st, Consumer<Alert> out)
+      throws Exception {
+    double xMax = previous.fit().xMax();
+    double slack = MIN_SCORE_DEVIATION * previous.fit().bound();
+    List<Seen> seen =
+        usable.stream()
+            .filter(p -> p.x > xMax * (1 + 1e-9))
+            .map(
+                p -> {
+                  Band b = previous.band(p.x);
+                  boolean off = p.y < b.lower() - slack || p.y > b.upper() + slack;
+                  return new Seen(p.x, p.y, b.y(), b.lower(), b.upper(), off);
+                })
+            .toList();
+    if (seen.isEmpty()) {
+      return false;
+    }
+    return fireLawBroken(key, seen, usable.get(0), previous.fit().level(), st, out);
+  }
+
+  /** A point beyond the previous law's range with that law's band, in the metric's units. */
+  private record Seen(
+      double x, double observed, double predicted, double lower, double upper, boolean outside) {}
+
+  private boolean fireLawBroken(
+      String key,
+      List<Seen> seen,
+      SweepPoint first,
+      double level,
+      SweepState st,
+      Consumer<Alert> out)
+      throws Exception {
+    String id = "law-broken/" + key;
+    long outside = seen.stream().filter(Seen::outside).count();
+    if (2 * outside >= seen.size() && outside > 0) {
       StringBuilder evidence =
           new StringBuilder("fit ").append(key).append(" #").append(st.sequence).append(": ");
-      for (var d : check.deviations()) {
+      for (Seen d : seen) {
         evidence.append(
             String.format(
                 Locale.ROOT,
                 "x=%s observed %s band [%s, %s]%s; ",
                 Alerts.num(d.x()),
-                Alerts.num(metric.toObserved(d.observed())),
-                Alerts.num(metric.toObserved(d.band().lower())),
-                Alerts.num(metric.toObserved(d.band().upper())),
-                d.outside() && Math.abs(d.logResidual()) > MIN_LOG_DEVIATION ? " OUTSIDE" : ""));
+                Alerts.num(d.observed()),
+                Alerts.num(Math.min(d.lower(), d.upper())),
+                Alerts.num(Math.max(d.lower(), d.upper())),
+                d.outside() ? " OUTSIDE" : ""));
       }
       alerts.fire(
           Alerts.aboutSweep(
@@ -143,8 +225,8 @@ final class SweepAlerts {
                       first.metric,
                       first.family,
                       outside,
-                      check.deviations().size(),
-                      100 * check.level()),
+                      seen.size(),
+                      100 * level),
                   evidence.toString(),
                   st.newestEventTime)
               .setFitKey(key)
@@ -172,12 +254,49 @@ final class SweepAlerts {
       SweepState st,
       Consumer<Alert> out)
       throws Exception {
+    java.util.function.Function<SweepPoint, Seen> judge =
+        p -> {
+          Band band = fit.band(p.x);
+          double fitted = metric.toFitted(p.y);
+          boolean worse = fitted > band.upper() && Math.log(fitted / band.y()) > MIN_LOG_DEVIATION;
+          return new Seen(
+              p.x,
+              p.y,
+              metric.toObserved(band.y()),
+              metric.toObserved(band.lower()),
+              metric.toObserved(band.upper()),
+              worse);
+        };
+    checkMisses(key, usable, st, out, judge);
+  }
+
+  /**
+   * FORECAST_MISS against a sigmoid law: a run whose score lies below the sigmoid's prediction band
+   * by more than {@link #MIN_SCORE_DEVIATION} of the bound.
+   */
+  void checkSigmoidMisses(
+      String key, SigmoidLaw law, List<SweepPoint> usable, SweepState st, Consumer<Alert> out)
+      throws Exception {
+    double slack = MIN_SCORE_DEVIATION * law.fit().bound();
+    java.util.function.Function<SweepPoint, Seen> judge =
+        p -> {
+          Band b = law.band(p.x);
+          return new Seen(p.x, p.y, b.y(), b.lower(), b.upper(), p.y < b.lower() - slack);
+        };
+    checkMisses(key, usable, st, out, judge);
+  }
+
+  private void checkMisses(
+      String key,
+      List<SweepPoint> usable,
+      SweepState st,
+      Consumer<Alert> out,
+      java.util.function.Function<SweepPoint, Seen> judge)
+      throws Exception {
     for (SweepPoint p : usable) {
       String id = "forecast-miss/" + key + "/" + p.pointId;
-      var band = fit.band(p.x);
-      double fitted = metric.toFitted(p.y);
-      boolean worse = fitted > band.upper() && Math.log(fitted / band.y()) > MIN_LOG_DEVIATION;
-      if (!worse) {
+      Seen band = judge.apply(p);
+      if (!band.outside()) {
         alerts.resolve(id, p.eventTime, "back inside the sweep's band", out);
         continue;
       }
@@ -198,9 +317,9 @@ final class SweepAlerts {
                       p.metric,
                       Alerts.num(p.y),
                       p.step,
-                      Alerts.num(metric.toObserved(band.y())),
-                      Alerts.num(metric.toObserved(Math.min(band.lower(), band.upper()))),
-                      Alerts.num(metric.toObserved(Math.max(band.lower(), band.upper())))),
+                      Alerts.num(band.predicted()),
+                      Alerts.num(Math.min(band.lower(), band.upper())),
+                      Alerts.num(Math.max(band.lower(), band.upper()))),
                   String.format(
                       Locale.ROOT,
                       "x=%s; fit %s #%d over %d runs",

@@ -2,6 +2,7 @@ package dev.scalewatch.jobs.sweep;
 
 import dev.scalewatch.jobs.alert.AlertBook;
 import dev.scalewatch.jobs.fit.FitRecords;
+import dev.scalewatch.jobs.fit.SigmoidLaw;
 import dev.scalewatch.laws.Metric;
 import dev.scalewatch.laws.Series;
 import dev.scalewatch.laws.fit.Fit;
@@ -39,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * or the previous law broke; then the number of breaks is chosen anew ({@link Selector}). After
  * {@code settleMillis} without new points a key whose last fit was warm gets a full selection, so
  * its final fit depends only on its final points, not on how they were batched.
+ *
+ * <p>A bounded score ({@link Orientation}: higher is better, bound 1 or 100) with {@link
+ * SigmoidLaw#MIN_POINTS} to {@link SigmoidLaw#MAX_POINTS} points on a cross-run axis also gets a
+ * sigmoid in ln x, refitted in full each time (a few to 40 ms); it is the published law when it
+ * fits at least as well in score units ({@link SigmoidLaw#betterThan}), and the law-broken and
+ * forecast-miss checks then use its band.
  *
  * <p>Emits a {@code Fit} record when the law changes materially, and on the {@link #ALERTS} side
  * output: EMERGENCE (a score near its floor that jumps between two sizes; on the {@code params}
@@ -81,6 +88,8 @@ public final class SweepFitter
   private transient ValueState<SweepState> state;
   private transient SweepAlerts sweepAlerts;
   private transient Map<String, Fit> lastFits;
+  private transient Map<String, SigmoidLaw> lastSigmoids;
+  private transient Counter sigmoidFits;
   private transient Fitter fitter;
   private transient Selector selector;
   private transient Counter latePoints;
@@ -111,6 +120,7 @@ public final class SweepFitter
     state = rc.getState(new ValueStateDescriptor<>("sweep", TypeInformation.of(SweepState.class)));
     sweepAlerts = new SweepAlerts(new AlertBook(rc.getMapState(AlertBook.descriptor())));
     lastFits = new HashMap<>();
+    lastSigmoids = new HashMap<>();
     fitter = new Fitter();
     selector = new Selector();
     var metrics = rc.getMetricGroup();
@@ -118,6 +128,7 @@ public final class SweepFitter
     refits = metrics.counter("refits");
     selections = metrics.counter("selections");
     skipped = metrics.counter("fitsSkipped");
+    sigmoidFits = metrics.counter("sigmoidFits");
   }
 
   @Override
@@ -205,9 +216,20 @@ public final class SweepFitter
     double[] ys = usable.stream().mapToDouble(p -> metric.toFitted(p.y)).toArray();
     Series series = Series.of(xs, ys);
 
-    Fit previous = previousFit(key, st, usable, metric);
-    boolean broken =
-        previous != null && sweepAlerts.checkLawBroken(key, previous, usable, metric, st, toAlerts);
+    double[] scoreXs = sorted.stream().mapToDouble(p -> p.x).toArray();
+    double[] scores = sorted.stream().mapToDouble(p -> p.y).toArray();
+    boolean sigmoidApplies = SigmoidLaw.appliesTo(metric, first.axis, sorted.size());
+    boolean broken;
+    if (st.sigmoidPublished && sigmoidApplies) {
+      SigmoidLaw previous = previousSigmoid(key, st, scoreXs, scores, metric);
+      broken =
+          previous != null && sweepAlerts.checkSigmoidBroken(key, previous, sorted, st, toAlerts);
+    } else {
+      Fit previous = previousFit(key, st, usable, metric);
+      broken =
+          previous != null
+              && sweepAlerts.checkLawBroken(key, previous, usable, metric, st, toAlerts);
+    }
 
     Fit fit;
     try {
@@ -217,22 +239,42 @@ public final class SweepFitter
       return;
     }
     lastFits.put(key, fit);
+    SigmoidLaw sigmoid = sigmoidApplies ? betterSigmoid(key, scoreXs, scores, fit, metric) : null;
+    st.sigmoidPublished = sigmoid != null;
+    FitRecords.Subject subject =
+        new FitRecords.Subject(
+            FitScope.SWEEP, key, first.project, first.runId, first.task, first.metric, first.axis);
+    if (sigmoid != null) {
+      lastSigmoids.put(key, sigmoid);
+      st.fittedXMax = sigmoid.fit().xMax();
+      double[] values = sigmoid.parameters().stream().mapToDouble(p -> p.value()).toArray();
+      if (materiallyChanged(
+          st,
+          SigmoidLaw.FORM,
+          sigmoid.fit().points(),
+          values,
+          fullSelection ? 0 : MATERIAL_CHANGE)) {
+        recordEmitted(st, SigmoidLaw.FORM, sigmoid.fit().points(), values);
+        out.collect(
+            FitRecords.toRecord(
+                subject,
+                sigmoid,
+                sigmoid.fit().xMax() * Math.pow(10, BAND_DECADES),
+                st.sequence,
+                st.newestEventTime));
+      }
+      if ("params".equals(first.axis)) {
+        sweepAlerts.checkSigmoidMisses(key, sigmoid, sorted, st, toAlerts);
+      }
+      return;
+    }
+    lastSigmoids.remove(key);
     st.fittedXMax = fit.xMax();
+    double[] values = fit.parameters().stream().mapToDouble(p -> p.value()).toArray();
     // A settle's selection is emitted on any change, so the last record is the settled law.
-    if (materiallyChanged(st, fit, fullSelection ? 0 : MATERIAL_CHANGE)) {
-      st.sequence++;
-      st.emittedForm = fit.form().name();
-      st.emittedPoints = fit.points();
-      st.emittedParameters = fit.parameters().stream().mapToDouble(p -> p.value()).toArray();
-      FitRecords.Subject subject =
-          new FitRecords.Subject(
-              FitScope.SWEEP,
-              key,
-              first.project,
-              first.runId,
-              first.task,
-              first.metric,
-              first.axis);
+    if (materiallyChanged(
+        st, fit.form().name(), fit.points(), values, fullSelection ? 0 : MATERIAL_CHANGE)) {
+      recordEmitted(st, fit.form().name(), fit.points(), values);
       var record =
           FitRecords.toRecord(
               subject,
@@ -303,16 +345,67 @@ public final class SweepFitter
     st.refitsSinceSelection = selection ? 0 : st.refitsSinceSelection + 1;
   }
 
-  private static boolean materiallyChanged(SweepState st, Fit fit, double tolerance) {
+  /**
+   * The sigmoid of a bounded score when it is the better law than {@code fit} ({@link
+   * SigmoidLaw#betterThan}); null when it is not or cannot be fitted.
+   */
+  private SigmoidLaw betterSigmoid(
+      String key, double[] xs, double[] scores, Fit fit, Metric metric) {
+    try {
+      SigmoidLaw law = SigmoidLaw.fit(xs, scores, metric.bound());
+      sigmoidFits.inc();
+      return law.betterThan(fit, metric) ? law : null;
+    } catch (IllegalArgumentException e) {
+      log.debug("No sigmoid for {}: {}", key, e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * The last sigmoid law of this key: from the cache, or after a restart refitted on the points it
+   * saw (the fit is deterministic), so the law-broken check survives a restore.
+   */
+  private SigmoidLaw previousSigmoid(
+      String key, SweepState st, double[] xs, double[] scores, Metric metric) {
+    SigmoidLaw cached = lastSigmoids.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    int seen = 0;
+    while (seen < xs.length && xs[seen] <= st.fittedXMax) {
+      seen++;
+    }
+    try {
+      SigmoidLaw rebuilt =
+          SigmoidLaw.fit(
+              java.util.Arrays.copyOf(xs, seen),
+              java.util.Arrays.copyOf(scores, seen),
+              metric.bound());
+      lastSigmoids.put(key, rebuilt);
+      return rebuilt;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static void recordEmitted(SweepState st, String form, int points, double[] values) {
+    st.sequence++;
+    st.emittedForm = form;
+    st.emittedPoints = points;
+    st.emittedParameters = values;
+  }
+
+  private static boolean materiallyChanged(
+      SweepState st, String form, int points, double[] values, double tolerance) {
     if (st.emittedParameters == null
-        || !fit.form().name().equals(st.emittedForm)
-        || fit.points() != st.emittedPoints) {
+        || !form.equals(st.emittedForm)
+        || points != st.emittedPoints
+        || values.length != st.emittedParameters.length) {
       return true;
     }
-    var params = fit.parameters();
-    for (int i = 0; i < params.size(); i++) {
+    for (int i = 0; i < values.length; i++) {
       double before = st.emittedParameters[i];
-      double now = params.get(i).value();
+      double now = values[i];
       if (Math.abs(now - before) > tolerance * Math.max(Math.abs(before), 1e-12)) {
         return true;
       }

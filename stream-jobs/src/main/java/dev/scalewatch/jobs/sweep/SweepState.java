@@ -26,6 +26,12 @@ public class SweepState {
   public double[] emittedParameters;
 
   public int emittedPoints;
+
+  /**
+   * Whether the last published law is the sigmoid of a bounded score (else the warm-start form).
+   */
+  public boolean sigmoidPublished;
+
   public String emittedForm;
 
   /** Pending coalesced refit and settle timers (processing time; 0: none). */

@@ -119,8 +119,11 @@ class SweepFitterJobIT {
             .toList();
     assertThat(emergence).hasSize(1);
     assertThat(emergence.get(0).getId()).isEqualTo("emergence/alpha/neo/add2/acc/params");
-    assertThat(emergence.get(0).getPredictedXInterval().getLower()).isEqualTo(2.7e9);
-    assertThat(emergence.get(0).getPredictedXInterval().getUpper()).isEqualTo(6e9);
+    // Where the jump is: the sigmoid's midpoint with its 95% interval, across the jump's sizes.
+    var jumpAt = emergence.get(0).getPredictedXInterval();
+    assertThat(jumpAt.getLevel()).isEqualTo(0.95);
+    assertThat(jumpAt.getLower()).isBetween(2.7e9, 6e9);
+    assertThat(jumpAt.getUpper()).isBetween(6e9, 1e10);
   }
 
   /** The newest fit of each key. */

@@ -26,13 +26,17 @@ class SweepFitterTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness =
+    harness = harness(new java.util.HashMap<>(java.util.Map.of("lm", 1.9)));
+  }
+
+  /** A harness around a fitter with the test's coalescing and settle times, at time 0. */
+  static KeyedOneInputStreamOperatorTestHarness<String, SweepPoint, Fit> harness(
+      java.util.HashMap<String, Double> targets) throws Exception {
+    var h =
         ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-            new SweepFitter(
-                COALESCE, SETTLE, 10, new java.util.HashMap<>(java.util.Map.of("lm", 1.9))),
-            p -> p.sweepKey,
-            Types.STRING);
-    harness.setProcessingTime(0);
+            new SweepFitter(COALESCE, SETTLE, 10, targets), p -> p.sweepKey, Types.STRING);
+    h.setProcessingTime(0);
+    return h;
   }
 
   @AfterEach
@@ -148,8 +152,14 @@ class SweepFitterTest {
     Alert alert = emergence.get(0);
     assertThat(alert.getState()).isEqualTo(AlertState.FIRING);
     assertThat(alert.getTask()).isEqualTo("add2");
-    assertThat(alert.getPredictedXInterval().getLower()).isEqualTo(2.7e9);
-    assertThat(alert.getPredictedXInterval().getUpper()).isEqualTo(6e9);
+    // Where the jump is: the sigmoid's midpoint up to the peak, with its 95% profile interval,
+    // which lies across the two sizes of the jump.
+    assertThat(alert.getPredictedXInterval().getLevel()).isEqualTo(0.95);
+    assertThat(alert.getPredictedXInterval().getLower()).isBetween(2.7e9, 6e9);
+    assertThat(alert.getPredictedXInterval().getUpper()).isBetween(6e9, 1e10);
+    assertThat(alert.getPredictedX())
+        .isBetween(
+            alert.getPredictedXInterval().getLower(), alert.getPredictedXInterval().getUpper());
     assertThat(alert.getEvidence()).contains("(6.000e+09, 0.4100)");
   }
 
