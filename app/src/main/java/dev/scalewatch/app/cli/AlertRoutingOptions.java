@@ -50,4 +50,14 @@ public final class AlertRoutingOptions {
     return RoutingConfig.parse(
         alertReceivers, alertRoutes, Duration.ofSeconds(alertResendSeconds), alertQueueCapacity);
   }
+
+  /** The receivers as the start-up summary lists them, or how to add one. */
+  static String describe(RoutingConfig routing) {
+    return routing.receivers().isEmpty()
+        ? "no receivers: set --alert-receivers name=type:url to deliver them"
+        : routing.receivers().stream()
+            .map(r -> r.name() + " (" + r.type().configName() + ")")
+            .toList()
+            .toString();
+  }
 }

@@ -144,13 +144,7 @@ public final class ServeCommand implements Callable<Integer> {
     out.printf("store     %s%n", storeLocation);
     out.printf("http      %s/health, /v1, /api, /metrics%n", base);
     out.printf("dashboard %s/ (alert links: %s)%n", base, serving.publicUrl());
-    out.printf(
-        "alerts    %s%n",
-        config.routing().receivers().isEmpty()
-            ? "no receivers: set --alert-receivers name=type:url to deliver them"
-            : config.routing().receivers().stream()
-                .map(r -> r.name() + " (" + r.type().configName() + ")")
-                .toList());
+    out.printf("alerts    %s%n", AlertRoutingOptions.describe(config.routing()));
     out.println("scalewatch serve: running; SIGTERM or Ctrl-C stops");
     out.flush();
   }

@@ -173,13 +173,7 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("dashboard %s%n", stack.dashboardUrl());
     out.printf("store     %s%n", stack.storeLocation());
     out.printf("metrics   %s/metrics (Prometheus)%n", stack.httpUrl());
-    out.printf(
-        "alerts    %s%n",
-        config.routing().receivers().isEmpty()
-            ? "no receivers: set --alert-receivers name=type:url to deliver them"
-            : config.routing().receivers().stream()
-                .map(r -> r.name() + " (" + r.type().configName() + ")")
-                .toList());
+    out.printf("alerts    %s%n", AlertRoutingOptions.describe(config.routing()));
     out.printf("data      %s%n", config.dataDirectory().toAbsolutePath().normalize());
     out.printf(
         java.util.Locale.ROOT,

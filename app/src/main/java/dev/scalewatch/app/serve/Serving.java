@@ -77,74 +77,52 @@ public final class Serving implements AutoCloseable {
     int httpPort = FreePorts.resolve(config.host(), config.httpPort());
     Serving serving = new Serving(publicUrl(config, httpPort));
     try {
-      serving.startParts(
-          config,
-          httpPort,
-          bootstrapServers,
-          registry,
-          store,
-          health,
-          metrics,
-          flinkRest,
-          admission);
+      MeterRegistry meters = metrics.registry();
+      serving.storeSink = serving.track(StoreSink.start(bootstrapServers, registry, store));
+      serving.alertRouting =
+          serving.track(
+              AlertRoutingSink.start(
+                  bootstrapServers,
+                  registry,
+                  AlertRouter.start(config.routing(), serving.publicUrl, meters)));
+      serving.track(TopicMetrics.start(bootstrapServers, registry, meters));
+      lagGauge(meters, "store-sink", serving.storeSink, StoreSink::lagRecords);
+      lagGauge(meters, "alert-routing", serving.alertRouting, AlertRoutingSink::lagRecords);
+      if (flinkRest.isPresent()) {
+        serving.track(FlinkJobMetrics.start(flinkRest.get(), meters));
+      }
+      ChangeFeed changes = serving.track(new ChangeFeed());
+      serving.storeSink.addListener(changes);
+      health
+          .register(
+              "store", store.location(), serving.storeSink::isRunning, serving.storeSink::details)
+          .register(
+              "alerts",
+              Topics.ALERTS + " -> " + config.routing().receivers().size() + " receivers",
+              serving.alertRouting::isRunning,
+              serving.alertRouting::details);
+      IngestGateway gateway =
+          serving.track(new IngestGateway(config.gateway(), bootstrapServers, registry, admission));
+      serving.http =
+          serving.track(
+              HttpServer.start(
+                  config.host(),
+                  httpPort,
+                  health,
+                  2L * config.gateway().maxBytes(),
+                  List.of(
+                      gateway::addRoutes,
+                      new StoreApi(store.reader())::addRoutes,
+                      metrics::addRoutes,
+                      changes::addRoutes,
+                      new Dashboard()::addRoutes)));
+      // Stopped before the HTTP server: batches in progress are answered, later ones get a 503.
+      serving.track(() -> gateway.drain(Duration.ofSeconds(20)));
       return serving;
     } catch (Exception | Error e) {
       serving.close();
       throw e;
     }
-  }
-
-  private void startParts(
-      ServingConfig config,
-      int httpPort,
-      String bootstrapServers,
-      SchemaRegistryClient registry,
-      Store store,
-      Health health,
-      MetricsEndpoint metrics,
-      Optional<String> flinkRest,
-      Admission admission)
-      throws Exception {
-    MeterRegistry meters = metrics.registry();
-    storeSink = track(StoreSink.start(bootstrapServers, registry, store));
-    alertRouting =
-        track(
-            AlertRoutingSink.start(
-                bootstrapServers,
-                registry,
-                AlertRouter.start(config.routing(), publicUrl, meters)));
-    track(TopicMetrics.start(bootstrapServers, registry, meters));
-    lagGauge(meters, "store-sink", storeSink, StoreSink::lagRecords);
-    lagGauge(meters, "alert-routing", alertRouting, AlertRoutingSink::lagRecords);
-    if (flinkRest.isPresent()) {
-      track(FlinkJobMetrics.start(flinkRest.get(), meters));
-    }
-    ChangeFeed changes = track(new ChangeFeed());
-    storeSink.addListener(changes);
-    health
-        .register("store", store.location(), storeSink::isRunning, storeSink::details)
-        .register(
-            "alerts",
-            Topics.ALERTS + " -> " + config.routing().receivers().size() + " receivers",
-            alertRouting::isRunning,
-            alertRouting::details);
-    IngestGateway gateway =
-        track(new IngestGateway(config.gateway(), bootstrapServers, registry, admission));
-    http =
-        track(
-            HttpServer.start(
-                config.host(),
-                httpPort,
-                health,
-                2L * config.gateway().maxBytes(),
-                List.of(
-                    gateway::addRoutes,
-                    new StoreApi(store.reader())::addRoutes,
-                    metrics::addRoutes,
-                    changes::addRoutes,
-                    new Dashboard()::addRoutes)));
-    // Stopped before the HTTP server: batches in progress are answered, later ones get a 503.
-    track(() -> gateway.drain(Duration.ofSeconds(20)));
   }
 
   /** A gauge of the records of its input topics {@code consumer} has not read yet. */
