@@ -10,6 +10,7 @@ import dev.scalewatch.app.demo.DemoPlayer;
 import dev.scalewatch.app.embedded.EmbeddedStack;
 import dev.scalewatch.app.testing.FreeTestPorts;
 import dev.scalewatch.app.testing.LocalReceiver;
+import dev.scalewatch.app.testing.ObsScalingReplay;
 import dev.scalewatch.app.testing.PostgresServer;
 import dev.scalewatch.app.testing.RunningPostgres;
 import dev.scalewatch.app.testing.StackClients;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +57,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterRolesIT {
 
   private static final String HOST = ClusterDeployment.HOST;
+  private static final String REPLAYED = "replayed";
+  private static final String SDK = "sdk";
   private static final Duration POINT_INTERVAL = Duration.ofMillis(100);
   // Longer than a failover can hold a run's points back: a normalizer's partitions moved about
   // 10 s after its kill on a quiet machine, but 70 s in a CI run where the broker killed next held
@@ -172,59 +176,131 @@ class ClusterRolesIT {
 
   @Test
   @Order(3)
-  void shouldEndWithTheSweepFitsOfTheEmbeddedStackOnTheSameInput() throws Exception {
-    Map<String, Fit> calmFits = finalSweepFits(kafka.bootstrapServers(), registryUrl, "calm");
-    Map<String, Fit> faultFits = finalSweepFits(kafka.bootstrapServers(), registryUrl, "faults");
-    Map<String, Fit> embeddedFits;
+  void shouldEndWithTheFitsAndAlertsOfTheEmbeddedStackOnTheSameInput() throws Exception {
+    feedReplayAndSdkRun(kafka.bootstrapServers(), registryUrl, "cluster");
+    Outcome cluster = outcome(kafka.bootstrapServers(), registryUrl, "calm", "faults");
+    Outcome embedded;
     try (EmbeddedStack stack =
         EmbeddedStack.start(
             StackConfig.ephemeral(work.resolve("embedded")).withStallGap(STALL_GAP))) {
-      try (DemoPlayer player =
-          DemoPlayer.start(stack.bootstrapServers(), stack.registryUrl(), POINT_INTERVAL, "calm")) {
-        assertThat(player.await(Duration.ofSeconds(120))).as("the feed ends by itself").isTrue();
-      }
-      embeddedFits = finalSweepFits(stack.bootstrapServers(), stack.registryUrl(), "calm");
+      feedReplayAndSdkRun(stack.bootstrapServers(), stack.registryUrl(), "embedded");
+      embedded = outcome(stack.bootstrapServers(), stack.registryUrl());
     }
-    assertThat(embeddedFits).as("sweep fits on the embedded stack").isNotEmpty();
-    assertSameLaws("calm", calmFits, embeddedFits);
-    assertSameLaws("faults", faultFits, embeddedFits);
+    // The demo's sweep ends with the same laws whether or not processes were killed (its alerts
+    // are compared with the embedded stack's by the tests above).
+    assertThat(cluster.fits().get("calm")).as("demo sweep fits").isNotEmpty();
+    assertSameLaws("faults", cluster.fits().get("faults"), cluster.fits().get("calm"));
+    assertThat(embedded.fits().get(REPLAYED).size())
+        .as("ObsScaling sweep fits on the embedded stack")
+        .isGreaterThan(50);
+    assertSameLaws(REPLAYED, cluster.fits().get(REPLAYED), embedded.fits().get(REPLAYED));
+    assertThat(cluster.replayedEmergence())
+        .as("EMERGENCE alerts of the replayed ObsScaling sweeps")
+        .isNotEmpty()
+        .isEqualTo(embedded.replayedEmergence());
+    assertThat(cluster.sdkAlerts())
+        .as("alerts of the run the Python SDK logged")
+        .anyMatch(alert -> alert.startsWith("LOSS_SPIKE FIRING"))
+        .anyMatch(alert -> alert.startsWith("LOSS_SPIKE RESOLVED"))
+        .isEqualTo(embedded.sdkAlerts());
   }
 
   /**
-   * The newest sweep fit of each key of {@code project}, by its key without the project, once no
-   * new one came for 15 s.
+   * What a deployment made of its input: the final sweep fits by project, the ObsScaling replay's
+   * EMERGENCE alerts and the SDK run's alerts (kind, state, id).
    */
-  private static Map<String, Fit> finalSweepFits(
-      String bootstrapServers, String registryUrl, String project) throws Exception {
+  private record Outcome(
+      Map<String, Map<String, Fit>> fits, Set<String> replayedEmergence, Set<String> sdkAlerts) {}
+
+  /**
+   * Replays the shipped ObsScaling file to project {@value #REPLAYED} with {@code scalewatch
+   * replay}, and logs one run to project {@value #SDK} with the real Python SDK ({@code
+   * src/test/python/live_run.py}).
+   */
+  private static void feedReplayAndSdkRun(String bootstrapServers, String registryUrl, String where)
+      throws Exception {
+    ObsScalingReplay.replay(bootstrapServers, registryUrl, REPLAYED);
+    Path log = work.resolve("sdk-run-" + where + ".log");
+    ProcessBuilder sdk =
+        new ProcessBuilder("python3", "src/test/python/live_run.py", SDK, "live-1")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    sdk.environment().put("SCALEWATCH_BOOTSTRAP_SERVERS", bootstrapServers);
+    sdk.environment().put("SCALEWATCH_REGISTRY_URL", registryUrl);
+    sdk.environment().put("SCALEWATCH_SPOOL_DIR", work.resolve("sdk-spool-" + where).toString());
+    Process run = sdk.start();
+    assertThat(run.waitFor(120, TimeUnit.SECONDS)).as("the SDK run ends; see %s", log).isTrue();
+    assertThat(run.exitValue()).as("exit code of the SDK run; see %s", log).isZero();
+  }
+
+  /** Waits for the SDK run's spike to resolve and the sweep fits to settle; then reads both. */
+  private static Outcome outcome(String bootstrapServers, String registryUrl, String... projects)
+      throws Exception {
+    List<String> fitted = new ArrayList<>(List.of(projects));
+    fitted.add(REPLAYED);
     try (SchemaRegistryClient registry = SchemaRegistryClients.forUrl(registryUrl)) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      Map<String, Fit> last = Map.of();
-      long unchangedSince = System.nanoTime();
-      while (System.nanoTime() - unchangedSince < Duration.ofSeconds(15).toNanos()) {
-        assertThat(System.nanoTime()).as("sweep fits settle within 120 s").isLessThan(deadline);
-        Map<String, Fit> newest = new TreeMap<>();
-        for (ConsumerRecord<String, Fit> record :
-            StackClients.readAll(
-                bootstrapServers,
-                Topics.FITS,
-                AvroKafkaDeserializer.specific(registry, Fit.class),
-                0)) {
-          Fit fit = record.value();
-          if (fit.getProject().equals(project) && fit.getScope() == FitScope.SWEEP) {
-            newest.merge(
-                fit.getKey().substring(project.length() + 1),
-                fit,
-                (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
-          }
-        }
-        if (!newest.equals(last)) {
-          last = newest;
-          unchangedSince = System.nanoTime();
-        }
-        Thread.sleep(2000);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      List<Alert> alerts = StackClients.readAlerts(bootstrapServers, registry);
+      while (identities(alerts, SDK, null).stream()
+              .noneMatch(a -> a.startsWith("LOSS_SPIKE RESOLVED"))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        alerts = StackClients.readAlerts(bootstrapServers, registry);
       }
-      return last;
+      Map<String, Map<String, Fit>> fits = finalSweepFits(bootstrapServers, registry, fitted);
+      return new Outcome(
+          fits, identities(alerts, REPLAYED, AlertKind.EMERGENCE), identities(alerts, SDK, null));
     }
+  }
+
+  /** Kind, state and id of the alerts of {@code project} (of {@code kind} only, if not null). */
+  private static Set<String> identities(List<Alert> alerts, String project, AlertKind kind) {
+    Set<String> identities = new TreeSet<>();
+    for (Alert alert : alerts) {
+      if (alert.getProject().equals(project) && (kind == null || alert.getKind() == kind)) {
+        identities.add(alert.getKind() + " " + alert.getState() + " " + alert.getId());
+      }
+    }
+    return identities;
+  }
+
+  /**
+   * The newest sweep fit of each key of each of {@code projects} (by project, then by key without
+   * the project), once no new one came for 15 s (the sweep fitter's last full selection follows 10
+   * s after a sweep's last point).
+   */
+  private static Map<String, Map<String, Fit>> finalSweepFits(
+      String bootstrapServers, SchemaRegistryClient registry, List<String> projects)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    Map<String, Map<String, Fit>> last = Map.of();
+    long unchangedSince = System.nanoTime();
+    while (System.nanoTime() - unchangedSince < Duration.ofSeconds(15).toNanos()) {
+      assertThat(System.nanoTime()).as("sweep fits settle within 120 s").isLessThan(deadline);
+      Map<String, Map<String, Fit>> newest = new TreeMap<>();
+      projects.forEach(project -> newest.put(project, new TreeMap<>()));
+      for (ConsumerRecord<String, Fit> record :
+          StackClients.readAll(
+              bootstrapServers,
+              Topics.FITS,
+              AvroKafkaDeserializer.specific(registry, Fit.class),
+              0)) {
+        Fit fit = record.value();
+        Map<String, Fit> ofProject = newest.get(fit.getProject());
+        if (ofProject != null && fit.getScope() == FitScope.SWEEP) {
+          ofProject.merge(
+              fit.getKey().substring(fit.getProject().length() + 1),
+              fit,
+              (a, b) -> a.getSequence() >= b.getSequence() ? a : b);
+        }
+      }
+      if (!newest.equals(last)) {
+        last = newest;
+        unchangedSince = System.nanoTime();
+      }
+      Thread.sleep(2000);
+    }
+    return last;
   }
 
   /** Same keys, forms, breaks and parameters (to 1e-4 relative: summation order may differ). */

@@ -19,6 +19,11 @@ public final class ObsScalingReplay {
 
   /** Replays {@link #DATA} to project {@code obsscaling}; returns what it printed on stderr. */
   public static String replay(RunningStack stack) {
+    return replay(stack.bootstrapServers(), stack.registryUrl(), "obsscaling");
+  }
+
+  /** Replays {@link #DATA} to {@code project} of any deployment, as fast as it goes. */
+  public static String replay(String bootstrapServers, String registryUrl, String project) {
     StringWriter err = new StringWriter();
     int exit =
         ScaleWatch.commandLine()
@@ -27,11 +32,11 @@ public final class ObsScalingReplay {
                 "replay",
                 DATA.toString(),
                 "--project",
-                "obsscaling",
+                project,
                 "--bootstrap-servers",
-                stack.bootstrapServers(),
+                bootstrapServers,
                 "--registry-url",
-                stack.registryUrl());
+                registryUrl);
     assertThat(exit).as(err.toString()).isZero();
     return err.toString();
   }
