@@ -248,6 +248,7 @@ class ClusterRolesIT {
         alerts = StackClients.readAlerts(bootstrapServers, registry);
       }
       Map<String, Map<String, Fit>> fits = finalSweepFits(bootstrapServers, registry, fitted);
+      alerts = StackClients.readAlerts(bootstrapServers, registry); // with those of the last fits
       return new Outcome(
           fits, identities(alerts, REPLAYED, AlertKind.EMERGENCE), identities(alerts, SDK, null));
     }
