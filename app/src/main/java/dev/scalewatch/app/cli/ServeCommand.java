@@ -6,6 +6,7 @@ import dev.scalewatch.app.http.Health;
 import dev.scalewatch.app.serve.Serving;
 import dev.scalewatch.app.serve.ServingConfig;
 import dev.scalewatch.app.serve.StoreOpening;
+import dev.scalewatch.app.serve.TopicsPreflight;
 import dev.scalewatch.ingest.gateway.Admission;
 import dev.scalewatch.schemas.registry.SchemaRegistryClient;
 import dev.scalewatch.schemas.registry.SchemaRegistryClients;
@@ -13,6 +14,7 @@ import dev.scalewatch.sinks.metrics.MetricsEndpoint;
 import dev.scalewatch.sinks.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,6 +50,8 @@ import picocli.CommandLine.Spec;
           + " --store-user scalewatch --public-url https://scalewatch.example.org"
     })
 public final class ServeCommand implements Callable<Integer> {
+
+  private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
   @Spec CommandSpec spec;
 
@@ -107,6 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PortPreflight.requireFree(host, Map.of("--http-port", httpPort));
+    TopicsPreflight.require(client.bootstrapServers, KAFKA_TIMEOUT);
     List<AutoCloseable> parts = new ArrayList<>();
     try {
       if (config.store().embedded()) {
