@@ -72,11 +72,13 @@ public final class StreamJobsLoad {
   private static final String PROJECT = "load";
   private static final int PARTITIONS = 4;
 
-  /** Where the load goes: the embedded stack or a cluster deployment. */
-  private interface Target extends AutoCloseable {
-    String bootstrapServers();
-
-    String registryUrl();
+  /** Where the load goes: the embedded stack or a cluster deployment, and how to stop it. */
+  private record Target(String bootstrapServers, String registryUrl, AutoCloseable deployment)
+      implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      deployment.close();
+    }
   }
 
   private StreamJobsLoad() {}
@@ -188,22 +190,7 @@ public final class StreamJobsLoad {
                   config.jobs(),
                   config.store(),
                   config.routing()));
-      return new Target() {
-        @Override
-        public String bootstrapServers() {
-          return stack.bootstrapServers();
-        }
-
-        @Override
-        public String registryUrl() {
-          return stack.registryUrl();
-        }
-
-        @Override
-        public void close() {
-          stack.close();
-        }
-      };
+      return new Target(stack.bootstrapServers(), stack.registryUrl(), stack);
     }
     if (!where.matches("cluster:\\d+")) {
       throw new IllegalArgumentException("where must be embedded or cluster:SLOTS: " + where);
@@ -213,22 +200,7 @@ public final class StreamJobsLoad {
         ClusterDeployment.start(data, slots, slots, PARTITIONS, Duration.ofMinutes(10));
     // serve too, as the embedded stack runs the store's sink and alert routing.
     cluster.startServe(data.resolve("serve"));
-    return new Target() {
-      @Override
-      public String bootstrapServers() {
-        return cluster.bootstrapServers();
-      }
-
-      @Override
-      public String registryUrl() {
-        return cluster.registryUrl();
-      }
-
-      @Override
-      public void close() throws Exception {
-        cluster.close();
-      }
-    };
+    return new Target(cluster.bootstrapServers(), cluster.registryUrl(), cluster);
   }
 
   /** Offers events at {@code rate} per second; records when each spike-deciding point was acked. */
