@@ -5,6 +5,7 @@ import dev.scalewatch.app.embedded.PortPreflight;
 import dev.scalewatch.app.http.Health;
 import dev.scalewatch.app.serve.Serving;
 import dev.scalewatch.app.serve.ServingConfig;
+import dev.scalewatch.app.serve.StartedParts;
 import dev.scalewatch.app.serve.StoreOpening;
 import dev.scalewatch.app.serve.TopicsPreflight;
 import dev.scalewatch.ingest.gateway.Admission;
@@ -15,9 +16,6 @@ import dev.scalewatch.sinks.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -112,33 +110,30 @@ public final class ServeCommand implements Callable<Integer> {
     }
     PortPreflight.requireFree(host, Map.of("--http-port", httpPort));
     TopicsPreflight.require(client.bootstrapServers, KAFKA_TIMEOUT);
-    List<AutoCloseable> parts = new ArrayList<>();
+    StartedParts parts = new StartedParts();
     try {
       if (config.store().embedded()) {
-        parts.add(DataDirectoryLock.acquire(dataDirectory));
+        parts.track(DataDirectoryLock.acquire(dataDirectory));
       }
-      Store opened = StoreOpening.open(config.store(), dataDirectory);
-      parts.add(opened);
-      SchemaRegistryClient registry = SchemaRegistryClients.forUrl(client.registryUrl);
-      parts.add(registry);
+      Store opened = parts.track(StoreOpening.open(config.store(), dataDirectory));
+      SchemaRegistryClient registry = parts.track(SchemaRegistryClients.forUrl(client.registryUrl));
       Serving serving =
-          Serving.start(
-              config,
-              client.bootstrapServers,
-              registry,
-              opened,
-              new Health(),
-              new MetricsEndpoint(),
-              flinkRest.isBlank() ? Optional.empty() : Optional.of(flinkRest.strip()),
-              Admission.OPEN);
-      parts.add(serving);
+          parts.track(
+              Serving.start(
+                  config,
+                  client.bootstrapServers,
+                  registry,
+                  opened,
+                  new Health(),
+                  new MetricsEndpoint(),
+                  flinkRest.isBlank() ? Optional.empty() : Optional.of(flinkRest.strip()),
+                  Admission.OPEN));
       report(config, serving, opened.location());
     } catch (Exception | Error e) {
-      closeInReverse(parts);
+      parts.close();
       throw e;
     }
-    Collections.reverse(parts);
-    UntilStopped.await("scalewatch-serve", parts.toArray(AutoCloseable[]::new));
+    UntilStopped.await("scalewatch-serve", parts);
     return 0;
   }
 
@@ -152,15 +147,5 @@ public final class ServeCommand implements Callable<Integer> {
     out.printf("alerts    %s%n", AlertRoutingOptions.describe(config.routing()));
     out.println("scalewatch serve: running; SIGTERM or Ctrl-C stops");
     out.flush();
-  }
-
-  private static void closeInReverse(List<AutoCloseable> parts) {
-    for (int i = parts.size() - 1; i >= 0; i--) {
-      try {
-        parts.get(i).close();
-      } catch (Exception ignored) {
-        // already failing: the start's cause is what the user needs
-      }
-    }
   }
 }

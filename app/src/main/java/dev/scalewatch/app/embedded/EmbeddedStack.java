@@ -4,6 +4,7 @@ import dev.scalewatch.app.config.StackConfig;
 import dev.scalewatch.app.http.Health;
 import dev.scalewatch.app.serve.Serving;
 import dev.scalewatch.app.serve.ServingConfig;
+import dev.scalewatch.app.serve.StartedParts;
 import dev.scalewatch.app.serve.StoreOpening;
 import dev.scalewatch.ingest.normalize.Normalizer;
 import dev.scalewatch.ingest.normalize.NormalizerConfig;
@@ -20,8 +21,6 @@ import dev.scalewatch.sinks.route.AlertRoutingSink;
 import dev.scalewatch.sinks.store.Store;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +50,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
   private static final Duration DISK_CHECK_INTERVAL = Duration.ofSeconds(1);
 
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final StartedParts started = new StartedParts();
   private EmbeddedKafkaBroker broker;
   private EmbeddedSchemaRegistry registry;
   private Normalizer normalizer;
@@ -183,8 +182,7 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T track(T component) {
-    started.push(component);
-    return component;
+    return started.track(component);
   }
 
   public String bootstrapServers() {
@@ -238,16 +236,6 @@ public final class EmbeddedStack implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!started.isEmpty()) {
-      AutoCloseable component = started.pop();
-      try {
-        component.close();
-      } catch (Exception e) {
-        log.warn(
-            "Stopping {} failed; continuing with the rest",
-            component.getClass().getSimpleName(),
-            e);
-      }
-    }
+    started.close();
   }
 }

@@ -22,13 +22,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The serving half of ScaleWatch, the same in {@code up} and {@code serve}: the sink that fills the
@@ -42,9 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Serving implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(Serving.class);
-
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final StartedParts started = new StartedParts();
   private final String publicUrl;
   private StoreSink storeSink;
   private AlertRoutingSink alertRouting;
@@ -150,8 +144,7 @@ public final class Serving implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T track(T part) {
-    started.push(part);
-    return part;
+    return started.track(part);
   }
 
   /** The dashboard's base address as alert links name it. */
@@ -176,14 +169,6 @@ public final class Serving implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!started.isEmpty()) {
-      AutoCloseable part = started.pop();
-      try {
-        part.close();
-      } catch (Exception e) {
-        log.warn(
-            "Stopping {} failed; continuing with the rest", part.getClass().getSimpleName(), e);
-      }
-    }
+    started.close();
   }
 }
